@@ -1,0 +1,44 @@
+/**
+ * Every Lambda function of the service, declared once: the CDK stack builds one NodejsFunction from each,
+ * and the sandbox imports the same handler files. Routes (routes.ts) and event rules (events.ts) name these.
+ */
+export interface FunctionDefinition {
+  /** Source of the handler, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** What the function may touch; the stack grants exactly these. */
+  grants: {
+    table?: 'read' | 'readWrite';
+    tokenSigningKey?: 'sign' | 'verify';
+    bucket?: 'read' | 'readWrite';
+    bus?: 'put';
+  };
+}
+
+export const functions = {
+  oauth: {
+    entry: 'functions/oauth/handler.ts',
+    description: 'OAuth 2.0 token endpoint (private-key JWT client credentials) and the service JWKS',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    grants: { table: 'readWrite', tokenSigningKey: 'sign' },
+  },
+  authorizer: {
+    entry: 'functions/authorizer/handler.ts',
+    description: 'API Gateway token authorizer: verifies the service access token',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    grants: { tokenSigningKey: 'verify' },
+  },
+  fhir: {
+    entry: 'functions/fhir/handler.ts',
+    description: 'FHIR R4 API: capability statement, contribute, read and search the shared record',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    grants: { table: 'readWrite' },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof functions;

@@ -1,0 +1,41 @@
+import type { FunctionName } from './functions.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/**
+ * One HTTP route: the CDK stack makes an API Gateway method of it, the sandbox's gateway serves it,
+ * and the FHIR handler dispatches on its `interaction`. Paths use API Gateway's `{param}` syntax.
+ */
+export interface RouteDefinition {
+  method: HttpMethod;
+  path: string;
+  function: FunctionName;
+  /** What the handler does for this route (a FHIR interaction or operation name). */
+  interaction: string;
+  /** `bearer`: the token authorizer runs first; `none`: public. */
+  auth: 'bearer' | 'none';
+}
+
+export const FHIR_BASE_PATH = '/FHIR/R4';
+
+const fhir = (method: HttpMethod, path: string, interaction: string): RouteDefinition => ({
+  method,
+  path: `${FHIR_BASE_PATH}${path}`,
+  function: 'fhir',
+  interaction,
+  auth: interaction === 'capabilities' ? 'none' : 'bearer',
+});
+
+/** The one route table. */
+export const routes: RouteDefinition[] = [
+  { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
+  { method: 'GET', path: '/.well-known/jwks.json', function: 'oauth', interaction: 'jwks', auth: 'none' },
+  fhir('GET', '/metadata', 'capabilities'),
+  fhir('GET', '/{type}/{id}', 'read'),
+  fhir('PUT', '/{type}/{id}', 'update'),
+];
+
+/** Finds the route an API Gateway event came in by (`resource` is the route's path template). */
+export function routeFor(method: string, resource: string): RouteDefinition | undefined {
+  return routes.find((r) => r.method === method && r.path === resource);
+}

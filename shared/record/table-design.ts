@@ -1,0 +1,27 @@
+/**
+ * The one DynamoDB table's key design, read by the CDK stack, the sandbox's table creation and the record store.
+ * A patient's whole record sits in one partition (`PATIENT#<nhs>`), so the joined-up record is one Query.
+ */
+export const tableDesign = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** Items whose TTL attribute has passed are removed by DynamoDB (used for `jti` replay records). */
+  timeToLiveAttribute: 'expiresAt',
+  /** Finds a resource's partition from its logical id alone: `GSI1PK = <Type>/<id>` on current items. */
+  byIdIndex: { name: 'byId', partitionKey: 'GSI1PK' },
+} as const;
+
+/** Partition of a patient's record. */
+export const patientPartition = (nhsNumber: string) => `PATIENT#${nhsNumber}`;
+/** Partition of a resource that belongs to no patient (Organization, Subscription). */
+export const ownPartition = (resourceType: string, id: string) => `${resourceType.toUpperCase()}#${id}`;
+/** Sort key of a resource's current version. */
+export const currentKey = (resourceType: string, id: string) => `${resourceType}#${id}`;
+/** Sort key of an earlier version, zero-padded so versions sort in order. */
+export const historyKey = (resourceType: string, id: string, versionId: number) =>
+  `_history#${resourceType}#${id}#${String(versionId).padStart(10, '0')}`;
+/** Key of a one-time client assertion id, kept until the assertion expires. */
+export const assertionKey = (clientId: string, jti: string) => ({
+  PK: `CLIENT#${clientId}`,
+  SK: `JTI#${jti}`,
+});
