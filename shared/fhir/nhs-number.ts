@@ -18,6 +18,7 @@ export function isValidNhsNumber(value: string): boolean {
 /** Why `value` is not a valid NHS number, or undefined when it is. */
 export function nhsNumberProblem(value: string): string | undefined {
   if (!/^\d{10}$/.test(value)) return `'${value}' is not an NHS number: it must be exactly 10 digits`;
-  if (!isValidNhsNumber(value)) return `'${value}' is not a valid NHS number: its check digit fails the Modulus 11 check`;
+  if (!isValidNhsNumber(value))
+    return `'${value}' is not a valid NHS number: its check digit fails the Modulus 11 check`;
   return undefined;
 }

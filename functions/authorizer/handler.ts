@@ -1,0 +1,30 @@
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { verifyAccessToken } from '#shared/access/access-token';
+import { authorizerContext } from '#shared/http/caller';
+import { logger } from '#shared/observability/powertools';
+
+/**
+ * API Gateway token authorizer: verifies the service's own access token and passes the caller on.
+ * The policy allows the whole API, because API Gateway caches the decision per token across every route;
+ * what a caller may do is decided per request by the functions. A bad token is `Unauthorized` (401).
+ */
+export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const token = /^Bearer (.+)$/i.exec(event.authorizationToken ?? '')?.[1];
+  if (!token) throw new Error('Unauthorized');
+  let caller: Awaited<ReturnType<typeof verifyAccessToken>>;
+  try {
+    caller = await verifyAccessToken(token);
+  } catch (e) {
+    logger.info('Access token refused', { reason: (e as Error).name });
+    throw new Error('Unauthorized');
+  }
+  const [arn, stage] = event.methodArn.split('/');
+  return {
+    principalId: caller.clientId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/${stage}/*` }],
+    },
+    context: authorizerContext(caller),
+  };
+}

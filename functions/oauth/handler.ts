@@ -1,0 +1,38 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { routeFor } from '#infra/routes';
+import { OAuthError } from '#shared/access/oauth-error';
+import { oauthErrorHandler } from '#shared/access/oauth-error-handler';
+import { grantAccessToken } from '#shared/access/token-request';
+import { tokenSigner } from '#shared/access/token-signer';
+import { correlationIds } from '#shared/http/correlation';
+import { publicBaseUrl } from '#shared/http/public-url';
+import { logger } from '#shared/observability/powertools';
+
+const json = (body: object, cache = 'no-store'): APIGatewayProxyResult => ({
+  statusCode: 200,
+  headers: { 'Content-Type': 'application/json', 'Cache-Control': cache },
+  body: JSON.stringify(body),
+});
+
+/** `POST /oauth2/token` (client credentials with a private-key JWT) and `GET /.well-known/jwks.json`. */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(httpHeaderNormalizer())
+  .use(correlationIds())
+  .use(httpUrlencodeBodyParser({ disableContentTypeError: true }))
+  .use(oauthErrorHandler())
+  .handler(async (event) => {
+    const base = publicBaseUrl(event);
+    if (routeFor(event.httpMethod, event.resource)?.interaction === 'jwks') {
+      return json(await tokenSigner().publicJwks(), 'public, max-age=300');
+    }
+    const form: unknown = event.body;
+    if (typeof form !== 'object' || form === null) {
+      throw new OAuthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded');
+    }
+    return json(await grantAccessToken(form as Record<string, unknown>, `${base}/oauth2/token`, base));
+  });

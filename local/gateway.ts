@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { functions } from '#infra/functions';
+import {
+  type GatewayResponseDefinition,
+  gatewayResponseBody,
+  gatewayResponses,
+} from '#infra/gateway-responses';
+import { loadHandler } from './function-loader.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { matchRoute } from './route-matcher.ts';
+
+/** API Gateway's own payload limit for REST APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** As the stack's token authorizer caches its decisions. */
+const AUTHORIZER_CACHE_MS = 300_000;
+const STAGE = 'sandbox';
+const TEXT_TYPES =
+  /^(application\/(fhir\+)?json|application\/x-www-form-urlencoded|text\/|application\/xml)/i;
+
+/** A local page or endpoint served beside the API (health, ops page, docs). */
+export type LocalRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+
+export interface GatewayOptions {
+  /** Served before the route table; return true when handled. */
+  localRoutes?: LocalRoute[];
+  /** Called after every API request, for the sandbox's own metrics. */
+  onRequest?: (record: { route: string; method: string; status: number; ms: number }) => void;
+}
+
+/**
+ * The sandbox's API Gateway: serves every route of the one route table to the real handlers as REST API
+ * Lambda-proxy events, running the same token authorizer first (with its decisions cached as API Gateway
+ * caches them) and answering the same gateway responses.
+ */
+export function createGateway(options: GatewayOptions = {}): Server {
+  const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; until: number }>();
+
+  async function authorize(token: string | undefined, methodArn: string) {
+    if (!token) return 'UNAUTHORIZED' as const;
+    const cached = authorizerCache.get(token);
+    if (cached && cached.until > Date.now()) return cached.result;
+    const authorizer = await loadHandler('authorizer');
+    try {
+      const result: APIGatewayAuthorizerResult = await authorizer(
+        { type: 'TOKEN', authorizationToken: token, methodArn },
+        lambdaContext('authorizer', functions.authorizer.timeoutSeconds),
+      );
+      authorizerCache.set(token, { result, until: Date.now() + AUTHORIZER_CACHE_MS });
+      return result;
+    } catch {
+      return 'UNAUTHORIZED' as const;
+    }
+  }
+
+  return createServer(async (req, res) => {
+    const started = performance.now();
+    try {
+      for (const local of options.localRoutes ?? []) if (await local(req, res)) return;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      const match = matchRoute(method, url.pathname);
+      if (!match) return sendGatewayResponse(res, 'MISSING_AUTHENTICATION_TOKEN');
+      const body = await readBody(req);
+      if (body === 'too-large') return sendGatewayResponse(res, 'REQUEST_TOO_LARGE');
+
+      const requestId = randomUUID();
+      const event = proxyEvent(req, url, match.route.path, match.pathParameters, body, requestId);
+      if (match.route.auth === 'bearer') {
+        const methodArn = `arn:aws:execute-api:eu-west-2:000000000000:sandbox/${STAGE}/${method}${url.pathname}`;
+        const decision = await authorize(
+          event.headers.Authorization ?? event.headers.authorization,
+          methodArn,
+        );
+        if (decision === 'UNAUTHORIZED') return sendGatewayResponse(res, 'UNAUTHORIZED');
+        if (decision.policyDocument.Statement.some((s) => s.Effect === 'Deny')) {
+          return sendGatewayResponse(res, 'ACCESS_DENIED');
+        }
+        event.requestContext.authorizer = { ...decision.context, principalId: decision.principalId };
+      }
+      const handler = await loadHandler(match.route.function);
+      const { timeoutSeconds } = functions[match.route.function];
+      const result: APIGatewayProxyResult = await handler(
+        event,
+        lambdaContext(match.route.function, timeoutSeconds),
+      );
+      sendResult(res, result);
+      options.onRequest?.({
+        route: `${method} ${match.route.path}`,
+        method,
+        status: result.statusCode,
+        ms: performance.now() - started,
+      });
+    } catch (e) {
+      // API Gateway answers a failed Lambda invocation with a bare 502.
+      console.error(
+        JSON.stringify({ level: 'ERROR', message: 'Sandbox gateway: handler failed', error: String(e) }),
+      );
+      if (!res.headersSent) {
+        res.writeHead(502, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Internal server error' }));
+      }
+    }
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_PAYLOAD_BYTES) resolve('too-large');
+      else resolve(size === 0 ? undefined : Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+function proxyEvent(
+  req: IncomingMessage,
+  url: URL,
+  resource: string,
+  pathParameters: Record<string, string>,
+  body: Buffer | undefined,
+  requestId: string,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const value = req.rawHeaders[i + 1] as string;
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    multiQuery[k] = [...(multiQuery[k] ?? []), v];
+  }
+  const text = TEXT_TYPES.test(headers['Content-Type'] ?? headers['content-type'] ?? 'application/json');
+  const now = Date.now();
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
+    stageVariables: null,
+    body: body ? body.toString(text ? 'utf8' : 'base64') : null,
+    isBase64Encoded: body ? !text : false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'sandbox',
+      authorizer: undefined,
+      domainName: req.headers.host ?? 'localhost',
+      httpMethod: req.method ?? 'GET',
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId,
+      requestTime: new Date(now).toUTCString(),
+      requestTimeEpoch: now,
+      resourceId: 'sandbox',
+      resourcePath: resource,
+      stage: STAGE,
+    },
+  };
+}
+
+function sendResult(res: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name] = values.map(String);
+  res.writeHead(result.statusCode, headers);
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function sendGatewayResponse(res: ServerResponse, type: GatewayResponseDefinition['type']): void {
+  const definition = gatewayResponses.find((r) => r.type === type) as GatewayResponseDefinition;
+  res.writeHead(definition.statusCode, { 'Content-Type': 'application/fhir+json' });
+  res.end(gatewayResponseBody(definition));
+}

@@ -1,0 +1,107 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createGateway } from './gateway.ts';
+import { ensureRecordTable } from './record-table.ts';
+import { type S3Local, startS3Local } from './s3-local.ts';
+import { type SandboxClientsFile, sandboxKeys } from './sandbox-clients.ts';
+
+export interface SandboxOptions {
+  port: number;
+  /** Where data, keys and clients.json live (default `.sandbox`). */
+  dir?: string;
+  /** Start empty and re-seed. */
+  fresh?: boolean;
+}
+
+export interface Sandbox {
+  url: string;
+  clients: SandboxClientsFile;
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+const TABLE_NAME = 'shared-care-record';
+const DOCUMENTS_BUCKET = 'shared-care-record-documents';
+
+/**
+ * Starts the whole sandbox: DynamoDB Local and s3rver, the table as the stack declares it, keys and seeded
+ * organisations, and the local gateway serving the one route table to the real handlers.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const dir = resolve(options.dir ?? '.sandbox');
+  if (options.fresh) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const url = `http://localhost:${options.port}`;
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const [dynamodb, s3]: [DynamoDbLocal, S3Local] = await Promise.all([
+      startDynamoDbLocal({ dataDir: join(dir, 'dynamodb') }),
+      startS3Local(join(dir, 's3'), [DOCUMENTS_BUCKET]),
+    ]);
+    stops.push(dynamodb.stop, s3.stop);
+
+    const keys = await sandboxKeys(dir, url, options.fresh ?? false);
+    // Handlers read their settings from the environment, as on Lambda; the SDK reads its endpoints from it.
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      TABLE_NAME,
+      BUCKET_NAME: DOCUMENTS_BUCKET,
+      PUBLIC_BASE_URL: url,
+      TOKEN_SIGNING_JWK: JSON.stringify(keys.serviceKey),
+      CLIENT_REGISTRY: JSON.stringify(keys.registry),
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
+    });
+    delete process.env.AWS_PROFILE;
+
+    await ensureRecordTable(new DynamoDBClient({ endpoint: dynamodb.endpoint }), TABLE_NAME);
+    const { seedSandbox } = await import('./seed.ts');
+    await seedSandbox();
+
+    const server = createGateway({
+      localRoutes: [
+        (req, res) => {
+          if (req.url !== '/_health') return false;
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ status: 'ok' }));
+          return true;
+        },
+      ],
+    });
+    await listen(server, options.port);
+    stops.push(() => new Promise<void>((r) => server.close(() => r())));
+
+    const sandbox = {
+      url,
+      clients: keys.file,
+      dynamodbEndpoint: dynamodb.endpoint,
+      s3Endpoint: s3.endpoint,
+      tableName: TABLE_NAME,
+    };
+    writeFileSync(join(dir, 'sandbox.json'), `${JSON.stringify(sandbox, null, 2)}\n`);
+    return { ...sandbox, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+}

@@ -1,0 +1,88 @@
+import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { OAuthError } from './oauth-error.ts';
+import { type SupplierClient, supplierClient } from './supplier-client.ts';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** An assertion may be valid for at most this long, as NHS England's signed-JWT auth requires. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
+const CLOCK_TOLERANCE_SECONDS = 10;
+const ALGORITHMS = ['RS512', 'RS384', 'RS256', 'PS512', 'ES512', 'ES384', 'ES256'];
+
+/** A verified client assertion: who it is from, and the one-time id and expiry to guard against replay. */
+export interface VerifiedAssertion {
+  client: SupplierClient;
+  jti: string;
+  exp: number;
+}
+
+/**
+ * Verifies a `private_key_jwt` client assertion (RFC 7523) against the client's registered public keys:
+ * signature, `iss` = `sub` = client id, `aud` = the token URL, a `jti`, and an `exp` at most 5 minutes ahead.
+ * Throws `OAuthError` saying what is wrong; the caller still has to check `jti` was not used before.
+ */
+export async function verifyClientAssertion(
+  assertion: string,
+  tokenUrl: string,
+  now = Date.now(),
+): Promise<VerifiedAssertion> {
+  let iss: unknown;
+  try {
+    iss = decodeJwt(assertion).iss;
+  } catch {
+    throw new OAuthError(400, 'invalid_request', 'client_assertion is not a JWT');
+  }
+  const client = typeof iss === 'string' ? supplierClient(iss) : undefined;
+  if (!client) throw new OAuthError(401, 'invalid_client', 'The assertion is from an unknown client (iss)');
+
+  let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+  try {
+    ({ payload } = await jwtVerify(assertion, createLocalJWKSet({ keys: client.publicKeys }), {
+      issuer: client.clientId,
+      subject: client.clientId,
+      audience: tokenUrl,
+      algorithms: ALGORITHMS,
+      requiredClaims: ['exp', 'jti'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(now),
+    }));
+  } catch (e) {
+    throw assertionFailure(e, tokenUrl);
+  }
+  const nowSeconds = Math.floor(now / 1000);
+  const exp = payload.exp as number;
+  if (exp - nowSeconds > MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+    throw new OAuthError(
+      400,
+      'invalid_grant',
+      `exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds ahead`,
+    );
+  }
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0) {
+    throw new OAuthError(400, 'invalid_request', 'jti must be a non-empty string');
+  }
+  return { client, jti: payload.jti, exp };
+}
+
+function assertionFailure(e: unknown, tokenUrl: string): OAuthError {
+  if (e instanceof errors.JWTExpired)
+    return new OAuthError(400, 'invalid_grant', 'The assertion has expired');
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    const why = e.claim === 'aud' ? `aud must be the token URL ${tokenUrl}` : `${e.claim}: ${e.reason}`;
+    return new OAuthError(400, 'invalid_request', `Invalid assertion claim ${why}`);
+  }
+  if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWSSignatureVerificationFailed) {
+    return new OAuthError(
+      401,
+      'invalid_client',
+      'The assertion signature does not verify with a registered key',
+    );
+  }
+  if (e instanceof errors.JOSEAlgNotAllowed) {
+    return new OAuthError(
+      400,
+      'invalid_request',
+      `The assertion alg must be one of ${ALGORITHMS.join(', ')}`,
+    );
+  }
+  return new OAuthError(400, 'invalid_request', 'The client assertion is malformed');
+}

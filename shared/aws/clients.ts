@@ -1,0 +1,19 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * AWS SDK clients, made once per process. Endpoints come from the SDK's own settings, so the sandbox points
+ * them at its emulators with `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` and no code here changes.
+ */
+export const dynamodb = new DynamoDBClient({});
+
+export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+/** The record table's name, set by the stack (and by the sandbox). */
+export function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set');
+  return name;
+}

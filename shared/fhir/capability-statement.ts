@@ -1,0 +1,41 @@
+import type { CapabilityStatement, CapabilityStatementRestResource, ResourceType } from '@medplum/fhirtypes';
+import { resourceTypes } from './resource-types.ts';
+
+/**
+ * The server's CapabilityStatement, generated from the same declarations that drive routing, validation and
+ * search, so it lists only what is actually served.
+ */
+export function capabilityStatement(
+  fhirBase: string,
+  software = { name: 'Shared Care Record', version: '0.1.0' },
+) {
+  const resource: CapabilityStatementRestResource[] = Object.entries(resourceTypes).map(([type, def]) => ({
+    type: type as ResourceType,
+    interaction: def.interactions.map((code) => ({ code })),
+    versioning: 'versioned-update',
+    readHistory: def.interactions.includes('vread'),
+    updateCreate: type === 'Patient',
+    conditionalCreate: def.interactions.includes('create'),
+  }));
+  const statement: CapabilityStatement = {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-26',
+    kind: 'instance',
+    software,
+    implementation: { description: 'Shared Care Record FHIR R4 API', url: fhirBase },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'application/json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          description:
+            'NHS application-restricted access: a signed JWT client assertion exchanged at /oauth2/token for a Bearer token',
+        },
+        resource,
+      },
+    ],
+  };
+  return statement;
+}

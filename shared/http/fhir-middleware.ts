@@ -1,0 +1,24 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { logger, metrics } from '../observability/powertools.ts';
+import { correlationIds } from './correlation.ts';
+import { fhirErrorHandler } from './fhir-error-handler.ts';
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The one middy chain of every FHIR function: Powertools logger context and metrics, lower-cased headers,
+ * correlation ids on every log line and echoed back, and any error answered as an OperationOutcome.
+ */
+export function fhirMiddleware(handler: ApiHandler) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(httpHeaderNormalizer())
+    .use(correlationIds())
+    .use(fhirErrorHandler())
+    .handler(handler);
+}

@@ -1,0 +1,38 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../fhir/operation-outcome.ts';
+
+/** The largest request body the API takes (CONTRACT §3). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const JSON_TYPES = ['application/fhir+json', 'application/json'];
+
+/**
+ * The request's JSON body as an object, or a 4xx saying why not: no body, a content type other than FHIR JSON,
+ * a body over 5 MB, malformed JSON, or JSON that is not an object. Expects normalised (lower-case) headers.
+ */
+export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unknown> {
+  const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!JSON_TYPES.includes(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      `Content-Type must be application/fhir+json (or application/json), not '${contentType || 'none'}'`,
+    );
+  }
+  if (!event.body) throw new BadRequestError('The request has no body');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new BadRequestError(`The body is not valid JSON: ${(e as Error).message}`, 'structure');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new BadRequestError('The body must be a JSON object (a FHIR resource)', 'structure');
+  }
+  return parsed as Record<string, unknown>;
+}

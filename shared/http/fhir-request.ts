@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { FHIR_BASE_PATH, routeFor } from '../../infra/routes.ts';
+import { NotFoundError } from '../fhir/operation-outcome.ts';
+import { publicBaseUrl } from './public-url.ts';
+
+/** A FHIR request as the interactions see it: the route's interaction and the parts of the URL it names. */
+export interface FhirRequest {
+  interaction: string;
+  type?: string;
+  id?: string;
+  /** The FHIR base URL callers use, for `Location` and `fullUrl`. */
+  fhirBase: string;
+  event: APIGatewayProxyEvent;
+}
+
+/** Parses an API Gateway event (headers already normalised) into a FhirRequest, by the one route table. */
+export function fhirRequest(event: APIGatewayProxyEvent): FhirRequest {
+  const route = routeFor(event.httpMethod, event.resource);
+  if (!route) throw new NotFoundError(`No route for ${event.httpMethod} ${event.resource}`);
+  return {
+    interaction: route.interaction,
+    type: event.pathParameters?.type,
+    id: event.pathParameters?.id,
+    fhirBase: `${publicBaseUrl(event)}${FHIR_BASE_PATH}`,
+    event,
+  };
+}
