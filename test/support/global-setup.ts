@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../local/free-port.ts';
+
+export interface SandboxInfo {
+  url: string;
+  dir: string;
+  logFile: string;
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  tableName: string;
+  startupMs: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    sandbox: SandboxInfo;
+  }
+}
+
+let child: ChildProcess | undefined;
+
+/**
+ * Starts the sandbox exactly as `npm start` does (a child process on real emulators, in a fresh folder and
+ * port) for the integration and end-to-end tests, and stops it afterwards, Java included.
+ */
+export async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'scr-test-'));
+  const port = await freePort();
+  const artifacts = resolve('test/artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  const logFile = join(artifacts, 'sandbox.log');
+  const log = createWriteStream(logFile);
+  const started = performance.now();
+  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--fresh', '--dir', dir], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  await new Promise<void>((ready, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`Sandbox not ready in 60 s:\n${out}`)), 60_000);
+    child?.stdout?.on('data', (d) => {
+      out += String(d);
+      if (out.includes('Sandbox ready:')) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    child?.stderr?.on('data', (d) => {
+      out += String(d);
+    });
+    child?.once('exit', (code) => fail(new Error(`Sandbox exited (${code}):\n${out}`)));
+  });
+  const info = JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8'));
+  project.provide('sandbox', { ...info, dir, logFile, startupMs: performance.now() - started });
+}
+
+export async function teardown() {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child?.once('exit', r));
+  child.kill('SIGINT');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+}
