@@ -1,3 +1,4 @@
+import { JOURNAL_PREFIX } from '../shared/record/table-design.ts';
 import type { FunctionName } from './functions.ts';
 
 /** The `source` of every event the service puts on its bus. */
@@ -19,3 +20,29 @@ export interface EventRuleDefinition {
 
 /** The one event-rule table, read by the CDK stack and by the sandbox's event bus. */
 export const eventRules: EventRuleDefinition[] = [];
+
+/** A function fed by the record table's stream, as a Lambda event source mapping. */
+export interface StreamConsumerDefinition {
+  target: FunctionName;
+  batchSize: number;
+  /** Attempts before a failing batch goes to the on-failure queue (the outbox retries until records age out). */
+  retryAttempts: number;
+  bisectBatchOnError: boolean;
+  /** A Lambda filter pattern (EventBridge syntax) over the stream record; unmatched records never reach it. */
+  filterPattern: EventPattern;
+}
+
+/** The stream consumers, read by the CDK stack and by the sandbox's stream poller. */
+export const streamConsumers: StreamConsumerDefinition[] = [
+  {
+    target: 'outbox-publisher',
+    batchSize: 100,
+    retryAttempts: 10_000,
+    bisectBatchOnError: true,
+    // Only new journal entries that carry events: the outbox.
+    filterPattern: {
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { SK: { S: [{ prefix: JOURNAL_PREFIX }] }, hasOutbox: { BOOL: [true] } } },
+    },
+  },
+];

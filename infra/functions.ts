@@ -39,6 +39,13 @@ export const functions = {
     timeoutSeconds: 29,
     grants: { table: 'readWrite' },
   },
+  'outbox-publisher': {
+    entry: 'functions/outbox-publisher/handler.ts',
+    description: 'Publishes the events of new journal entries from the table stream to the event bus',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    grants: { bus: 'put' },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;

@@ -3,10 +3,15 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { LocalEventBus } from './event-bus.ts';
+import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
+import { freePort } from './free-port.ts';
 import { createGateway } from './gateway.ts';
 import { ensureRecordTable } from './record-table.ts';
 import { type S3Local, startS3Local } from './s3-local.ts';
 import { type SandboxClientsFile, sandboxKeys } from './sandbox-clients.ts';
+import { sandboxControl } from './sandbox-control.ts';
+import { StreamPoller } from './stream-poller.ts';
 
 export interface SandboxOptions {
   port: number;
@@ -49,6 +54,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ]);
     stops.push(dynamodb.stop, s3.stop);
 
+    const bus = new LocalEventBus();
+    const eventBridge = createEventBridgeEndpoint(bus);
+    const eventBridgePort = await freePort();
+    await listen(eventBridge, eventBridgePort, '127.0.0.1');
+    stops.push(async () => {
+      await bus.settled();
+      await new Promise<void>((r) => eventBridge.close(() => r()));
+    });
+
     const keys = await sandboxKeys(dir, url, options.fresh ?? false);
     // Handlers read their settings from the environment, as on Lambda; the SDK reads its endpoints from it.
     Object.assign(process.env, {
@@ -57,6 +71,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`,
+      EVENT_BUS_NAME: 'shared-care-record',
       TABLE_NAME,
       BUCKET_NAME: DOCUMENTS_BUCKET,
       PUBLIC_BASE_URL: url,
@@ -67,12 +83,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     delete process.env.AWS_PROFILE;
 
-    await ensureRecordTable(new DynamoDBClient({ endpoint: dynamodb.endpoint }), TABLE_NAME);
+    const streamArn = await ensureRecordTable(
+      new DynamoDBClient({ endpoint: dynamodb.endpoint }),
+      TABLE_NAME,
+    );
     const { seedSandbox } = await import('./seed.ts');
     await seedSandbox();
 
+    const poller = new StreamPoller(dynamodb.endpoint, streamArn, join(dir, 'stream-checkpoints.json'));
+    poller.start();
+    stops.push(() => poller.stop());
+
     const server = createGateway({
       localRoutes: [
+        sandboxControl(bus, poller),
         (req, res) => {
           if (req.url !== '/_health') return false;
           res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -99,9 +123,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, host, () => resolve());
   });
 }

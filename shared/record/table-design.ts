@@ -25,3 +25,6 @@ export const assertionKey = (clientId: string, jti: string) => ({
   PK: `CLIENT#${clientId}`,
   SK: `JTI#${jti}`,
 });
+/** Sort key of a journal entry (audit + outbox), in time order within the partition. */
+export const journalKey = (recorded: string, id: string) => `${JOURNAL_PREFIX}${recorded}#${id}`;
+export const JOURNAL_PREFIX = '_journal#';

@@ -1,0 +1,38 @@
+import type { LocalEventBus } from './event-bus.ts';
+import type { LocalRoute } from './gateway.ts';
+import type { StreamPoller } from './stream-poller.ts';
+
+/**
+ * `/_sandbox/events` (GET): what the sandbox's bus published and could not deliver, and the stream batches
+ * that failed — what ops would read off EventBridge metrics and dead-letter queues.
+ * `/_sandbox/faults` (POST `{"eventBridge": "fail" | "ok"}`): makes publishing fail, for fault tests.
+ * Sandbox only: nothing like it is deployed.
+ */
+export function sandboxControl(bus: LocalEventBus, poller: StreamPoller): LocalRoute {
+  return async (req, res) => {
+    const reply = (status: number, body: object) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+      return true;
+    };
+    if (req.url === '/_sandbox/events' && req.method === 'GET') {
+      return reply(200, {
+        published: bus.published,
+        deadLetters: bus.deadLetters,
+        failedStreamBatches: poller.failedBatches,
+      });
+    }
+    if (req.url === '/_sandbox/faults' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const { eventBridge } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        eventBridge?: string;
+      };
+      if (eventBridge !== 'fail' && eventBridge !== 'ok')
+        return reply(400, { error: 'eventBridge must be fail or ok' });
+      bus.failPublishing = eventBridge === 'fail';
+      return reply(200, { eventBridge });
+    }
+    return false;
+  };
+}
