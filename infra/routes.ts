@@ -31,8 +31,17 @@ export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
   { method: 'GET', path: '/.well-known/jwks.json', function: 'oauth', interaction: 'jwks', auth: 'none' },
   fhir('GET', '/metadata', 'capabilities'),
+  fhir('POST', '', 'transaction'),
+  fhir('POST', '/{type}', 'create'),
+  fhir('GET', '/{type}', 'search-type'),
+  fhir('POST', '/{type}/_search', 'search-type'),
+  fhir('POST', '/{type}/$validate', 'validate'),
   fhir('GET', '/{type}/{id}', 'read'),
   fhir('PUT', '/{type}/{id}', 'update'),
+  fhir('DELETE', '/{type}/{id}', 'delete'),
+  fhir('GET', '/{type}/{id}/_history', 'history-instance'),
+  fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
+  fhir('GET', '/{type}/{id}/$everything', 'everything'),
 ];
 
 /** Finds the route an API Gateway event came in by (`resource` is the route's path template). */

@@ -52,3 +52,21 @@ export async function ensureRecordTable(client: DynamoDBClient, tableName: strin
   if (!arn) throw new Error('DynamoDB Local created the table without a stream');
   return arn;
 }
+
+/** Creates the table Powertools idempotency keeps retried POSTs in (`id` key, `expiration` TTL), as the stack does. */
+export async function ensureIdempotencyTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }),
+  );
+}

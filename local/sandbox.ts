@@ -7,7 +7,7 @@ import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { freePort } from './free-port.ts';
 import { createGateway } from './gateway.ts';
-import { ensureRecordTable } from './record-table.ts';
+import { ensureIdempotencyTable, ensureRecordTable } from './record-table.ts';
 import { type S3Local, startS3Local } from './s3-local.ts';
 import { type SandboxClientsFile, sandboxKeys } from './sandbox-clients.ts';
 import { sandboxControl } from './sandbox-control.ts';
@@ -31,6 +31,7 @@ export interface Sandbox {
 }
 
 const TABLE_NAME = 'shared-care-record';
+const IDEMPOTENCY_TABLE_NAME = 'shared-care-record-idempotency';
 const DOCUMENTS_BUCKET = 'shared-care-record-documents';
 
 /**
@@ -74,6 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`,
       EVENT_BUS_NAME: 'shared-care-record',
       TABLE_NAME,
+      IDEMPOTENCY_TABLE_NAME,
       BUCKET_NAME: DOCUMENTS_BUCKET,
       PUBLIC_BASE_URL: url,
       TOKEN_SIGNING_JWK: JSON.stringify(keys.serviceKey),

@@ -13,16 +13,37 @@ export type Interaction =
 
 export interface ResourceTypeDefinition {
   interactions: Interaction[];
-  /** How a resource names its patient, for types that belong in a patient's record. */
-  patientReference?: 'subject' | 'patient';
+  /** The element that names the patient, for types that belong in a patient's record. */
+  patientReference?: 'subject' | 'patient' | 'for';
 }
 
+const clinical = (patientReference: 'subject' | 'patient' | 'for'): ResourceTypeDefinition => ({
+  interactions: ['create', 'read', 'vread', 'update', 'delete', 'history-instance', 'search-type'],
+  patientReference,
+});
+
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
-  Patient: { interactions: ['read', 'update'] },
-  Organization: { interactions: ['read'] },
+  Patient: {
+    interactions: ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'],
+  },
+  Organization: { interactions: ['read', 'vread', 'search-type'] },
+  AllergyIntolerance: clinical('patient'),
+  Condition: clinical('subject'),
+  MedicationStatement: clinical('subject'),
+  Observation: clinical('subject'),
+  Encounter: clinical('subject'),
+  Flag: clinical('subject'),
+  CarePlan: clinical('subject'),
+  Procedure: clinical('subject'),
+  Immunization: clinical('patient'),
+  DocumentReference: clinical('subject'),
+  Consent: clinical('patient'),
 };
 
 /** The definition of a supported type, or undefined. */
 export function resourceType(name: string): ResourceTypeDefinition | undefined {
   return Object.hasOwn(resourceTypes, name) ? resourceTypes[name] : undefined;
 }
+
+/** Types whose resources live in a patient's record. */
+export const clinicalTypes = Object.keys(resourceTypes).filter((t) => resourceTypes[t]?.patientReference);

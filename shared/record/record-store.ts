@@ -2,12 +2,17 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Resource } from '@medplum/fhirtypes';
 import { documentClient, tableName } from '../aws/clients.ts';
-import { PreconditionFailedError } from '../fhir/operation-outcome.ts';
+import {
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  UnprocessableEntityError,
+} from '../fhir/operation-outcome.ts';
 import { currentKey, historyKey, ownPartition, patientPartition, tableDesign } from './table-design.ts';
 
 /** A version of a resource as the table holds it. */
@@ -70,13 +75,22 @@ async function findPartition(resourceType: string, id: string): Promise<string |
   return Items?.[0]?.PK as string | undefined;
 }
 
+/** What else rides in a commit's transaction besides the resource writes. */
+export interface CommitExtras {
+  /** NHS numbers whose Patient must be registered (present, not deleted) when the transaction lands. */
+  registeredPatients?: string[];
+  /** Further items to put (journal entries: audit and outbox). */
+  items?: Item[];
+}
+
 /**
  * Writes resources in one TransactWriteItems: for each, the new current version (conditional on the version
- * read, so no update is ever lost) and, for an update, the replaced version into history. Either every item
- * lands or none does. `extraItems` (audit, outbox) ride in the same transaction.
- * @throws PreconditionFailedError when another write got there first.
+ * read, so no update is ever lost) and, for an update, the replaced version into history; with them, a check
+ * that each patient written to is registered, and the journal entries. Either every item lands or none does.
+ * @throws PreconditionFailedError when another write got there first; UnprocessableEntityError when a patient
+ * is not registered.
  */
-export async function commit(writes: ResourceWrite[], extraItems: Item[] = []): Promise<void> {
+export async function commit(writes: ResourceWrite[], extras: CommitExtras = {}): Promise<void> {
   const TableName = tableName();
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
   for (const { next, previous } of writes) {
@@ -94,20 +108,125 @@ export async function commit(writes: ResourceWrite[], extraItems: Item[] = []): 
     });
     if (previous) items.push({ Put: { TableName, Item: toHistoryItem(previous) } });
   }
-  for (const Item of extraItems) items.push({ Put: { TableName, Item } });
+  const firstPatientCheck = items.length;
+  for (const nhs of new Set(extras.registeredPatients ?? [])) {
+    items.push({
+      ConditionCheck: {
+        TableName,
+        Key: { PK: patientPartition(nhs), SK: currentKey('Patient', nhs) },
+        ConditionExpression: 'attribute_exists(PK) AND deleted = :no',
+        ExpressionAttributeValues: { ':no': false },
+      },
+    });
+  }
+  const firstExtra = items.length;
+  for (const Item of extras.items ?? []) items.push({ Put: { TableName, Item } });
+  if (items.length > MAX_TRANSACTION_ITEMS) {
+    throw new PayloadTooLargeError(
+      `This change needs ${items.length} writes, more than the ${MAX_TRANSACTION_ITEMS} one atomic transaction can hold: split it`,
+    );
+  }
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (e) {
-    if (
-      e instanceof TransactionCanceledException &&
-      e.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')
-    ) {
+    if (!(e instanceof TransactionCanceledException)) throw e;
+    const failed = (e.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    if (failed >= firstPatientCheck && failed < firstExtra) {
+      throw new UnprocessableEntityError('The patient is not registered: PUT the Patient first', [
+        {
+          code: 'processing',
+          diagnostics: 'The referenced patient is not registered in the shared care record',
+        },
+      ]);
+    }
+    if (failed >= 0) {
       throw new PreconditionFailedError(
         'The resource was changed by someone else since it was read: read it again',
       );
     }
     throw e;
   }
+}
+
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/** A version of a resource: the current item when it is that version, else its history item. */
+export async function readVersion(
+  resourceType: string,
+  id: string,
+  versionId: number,
+  partition?: string,
+): Promise<StoredResource | undefined> {
+  const current = await readCurrent(resourceType, id, partition);
+  if (!current || current.versionId === versionId) return current;
+  if (versionId > current.versionId || versionId < 1) return undefined;
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: { PK: current.partition, SK: historyKey(resourceType, id, versionId) },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+/** Every version of a resource, newest first (current item, then history). */
+export async function readAllVersions(current: StoredResource): Promise<StoredResource[]> {
+  const { resourceType, id } = current.resource as Resource & { id: string };
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': current.partition, ':prefix': `_history#${resourceType}#${id}#` },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+  });
+  return [current, ...items.map(fromItem)];
+}
+
+/** The current resources of one type in a partition (deleted ones left out): what a search runs over. */
+export async function readCurrentOfType(partition: string, resourceType: string): Promise<StoredResource[]> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: 'deleted = :no',
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': `${resourceType}#`, ':no': false },
+    ConsistentRead: true,
+  });
+  return items.map(fromItem);
+}
+
+/**
+ * One page of a patient's current resources, in key order (type, then id): the joined-up record is one Query
+ * a page. Current items sort before `_history#` and `_journal#` items, since `_` follows the capital letters.
+ */
+export async function readRecordPage(
+  partition: string,
+  limit: number,
+  startAfter?: string,
+): Promise<{ resources: StoredResource[]; lastKey?: string }> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND SK < :to',
+      ExpressionAttributeValues: { ':pk': partition, ':to': '_' },
+      ExclusiveStartKey: startAfter ? { PK: partition, SK: startAfter } : undefined,
+      Limit: limit,
+      ConsistentRead: true,
+    }),
+  );
+  return { resources: Items.map(fromItem), lastKey: LastEvaluatedKey?.SK as string | undefined };
+}
+
+async function queryAll(input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    const page = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 }
 
 function toCurrentItem(v: StoredResource): Item {

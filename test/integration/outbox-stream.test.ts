@@ -37,16 +37,15 @@ function auditEvent(id: string): AuditEvent & { id: string; recorded: string } {
 describe('transactional outbox through the table stream (sandbox)', () => {
   it('publishes the events of a committed journal entry to the bus, with their stable ids', async () => {
     const id = crypto.randomUUID();
-    await commit(
-      [],
-      [
+    await commit([], {
+      items: [
         journalItem({
           partition: patientPartition('9000000009'),
           auditEvent: auditEvent(id),
           events: [{ detailType: 'Access.BreakGlass', detail: { patient: 'Patient/9000000009' } }],
         }),
       ],
-    );
+    });
     const event = await waitFor(async () =>
       (await busState()).published.find((e) => e.detail.eventId === `${id}-0`),
     );
@@ -59,17 +58,16 @@ describe('transactional outbox through the table stream (sandbox)', () => {
     const quiet = crypto.randomUUID();
     const loud = crypto.randomUUID();
     const partition = patientPartition('9000000009');
-    await commit([], [journalItem({ partition, auditEvent: auditEvent(quiet), events: [] })]);
-    await commit(
-      [],
-      [
+    await commit([], { items: [journalItem({ partition, auditEvent: auditEvent(quiet), events: [] })] });
+    await commit([], {
+      items: [
         journalItem({
           partition,
           auditEvent: auditEvent(loud),
           events: [{ detailType: 'Patient.Deceased', detail: {} }],
         }),
       ],
-    );
+    });
     // The later entry's event arriving shows the stream has been read past the earlier one.
     await waitFor(async () => (await busState()).published.find((e) => e.detail.eventId === `${loud}-0`));
     const published = (await busState()).published;
@@ -84,16 +82,15 @@ describe('transactional outbox through the table stream (sandbox)', () => {
     const ids = Array.from({ length: 5 }, () => crypto.randomUUID());
     try {
       for (const id of ids) {
-        await commit(
-          [],
-          [
+        await commit([], {
+          items: [
             journalItem({
               partition: patientPartition('9000000017'),
               auditEvent: auditEvent(id),
               events: [{ detailType: 'Encounter.Admitted', detail: { patient: 'Patient/9000000017' } }],
             }),
           ],
-        );
+        });
       }
       await new Promise((r) => setTimeout(r, 500));
       const during = (await busState()).published.filter((e) =>

@@ -1,0 +1,106 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { capabilityStatement } from '#shared/fhir/capability-statement';
+import { ifMatchVersion } from '#shared/fhir/versioning';
+import type { FhirRequest } from '#shared/http/fhir-request';
+import { fhirRequestBody } from '#shared/http/fhir-request-body';
+import { fhirResponse } from '#shared/http/fhir-response';
+import { idempotentPost } from '#shared/http/idempotent-post';
+import { type RequestContext, requestContext } from '#shared/http/request-context';
+import { processBundle } from '#shared/interactions/bundle';
+import {
+  historyBundle,
+  readResource,
+  readResourceHistory,
+  readResourceVersion,
+} from '#shared/interactions/read';
+import { validateOperation } from '#shared/interactions/validate';
+import { planCreate, planDelete, planUpdate } from '#shared/interactions/write';
+import { commitPlans, type WritePlan } from '#shared/interactions/write-plan';
+
+export type Interaction = (request: FhirRequest) => Promise<APIGatewayProxyResult>;
+
+const param = (r: FhirRequest, name: 'type' | 'id' | 'vid') => r.event.pathParameters?.[name] as string;
+const context = (r: FhirRequest): RequestContext => requestContext(r.event, r.fhirBase);
+
+async function written(plan: WritePlan | undefined, ctx: RequestContext): Promise<APIGatewayProxyResult> {
+  if (!plan) return { statusCode: 204, body: '' };
+  await commitPlans([plan], ctx);
+  const { status, resource, location } = plan.response;
+  if (!resource) return { statusCode: status, body: '' };
+  return fhirResponse(status, resource, status === 201 && location ? { Location: location } : {});
+}
+
+/** Each interaction of the route table: parse the request, call shared/, shape the FHIR response. */
+export const interactions: Record<string, Interaction> = {
+  capabilities: async (r) => fhirResponse(200, capabilityStatement(r.fhirBase)),
+
+  read: async (r) => {
+    context(r);
+    return fhirResponse(200, (await readResource(param(r, 'type'), param(r, 'id'))).resource);
+  },
+
+  vread: async (r) => {
+    context(r);
+    return fhirResponse(
+      200,
+      (await readResourceVersion(param(r, 'type'), param(r, 'id'), param(r, 'vid'))).resource,
+    );
+  },
+
+  'history-instance': async (r) => {
+    context(r);
+    const versions = await readResourceHistory(param(r, 'type'), param(r, 'id'));
+    const self = `${r.fhirBase}/${param(r, 'type')}/${param(r, 'id')}/_history`;
+    return fhirResponse(200, historyBundle(versions, r.fhirBase, self));
+  },
+
+  create: async (r) => {
+    const ctx = context(r);
+    const body = fhirRequestBody(r.event);
+    return idempotentPost(
+      { clientId: ctx.caller.clientId, requestId: r.event.headers['x-request-id'], path: r.event.path },
+      async () => written(await planCreate(param(r, 'type'), body, ctx), ctx),
+    );
+  },
+
+  update: async (r) => {
+    const ctx = context(r);
+    const ifMatch = ifMatchVersion(r.event.headers['if-match']);
+    return written(
+      await planUpdate(param(r, 'type'), param(r, 'id'), fhirRequestBody(r.event), ifMatch, ctx),
+      ctx,
+    );
+  },
+
+  delete: async (r) => {
+    const ctx = context(r);
+    const ifMatch = ifMatchVersion(r.event.headers['if-match']);
+    return written(await planDelete(param(r, 'type'), param(r, 'id'), ifMatch, ctx), ctx);
+  },
+
+  transaction: async (r) => {
+    const ctx = context(r);
+    const body = fhirRequestBody(r.event);
+    return idempotentPost(
+      { clientId: ctx.caller.clientId, requestId: r.event.headers['x-request-id'], path: r.event.path },
+      async () =>
+        fhirResponse(
+          200,
+          await processBundle(body, ctx, async (_method, url) => {
+            const [type, id, history, vid] = url.split('?')[0]?.replace(/^\//, '').split('/') ?? [];
+            const stored =
+              history === '_history' && vid
+                ? await readResourceVersion(type as string, id as string, vid)
+                : await readResource(type as string, id as string);
+            return { status: 200, resource: stored.resource };
+          }),
+        ),
+    );
+  },
+
+  validate: async (r) => {
+    context(r);
+    const mode = r.event.queryStringParameters?.mode;
+    return fhirResponse(200, await validateOperation(param(r, 'type'), fhirRequestBody(r.event), mode));
+  },
+};

@@ -1,0 +1,117 @@
+import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
+import type { Caller } from '../access/access-token.ts';
+import { ODS_CODE_SYSTEM } from '../fhir/ods-code.ts';
+
+export const CLIENT_ID_SYSTEM = 'https://shared-care-record.org/fhir/Id/client-id';
+export const END_USER_SYSTEM = 'https://fhir.nhs.uk/Id/sds-user-id';
+export const ACT_REASON_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+
+/** Why the caller is acting: `TREAT` (direct care), or `ETREAT` (emergency break-glass, with its reason). */
+export interface PurposeOfUse {
+  code: 'TREAT' | 'ETREAT';
+  breakGlassReason?: string;
+}
+
+/** What happened, for the audit trail. */
+export interface AuditFacts {
+  caller: Caller;
+  endUser?: string;
+  purpose: PurposeOfUse;
+  /** The FHIR restful interaction (`read`, `create`, `search-type`, `operation`…). */
+  interaction: string;
+  action: 'C' | 'R' | 'U' | 'D' | 'E';
+  /** `0` success, `4` refused (minor failure), `8` failed (serious). */
+  outcome: '0' | '4' | '8';
+  outcomeDesc?: string;
+  patient: string;
+  /** References of the resources touched (`Condition/abc/_history/2`). */
+  resources?: string[];
+  /** The query of a search, without its values' meaning to anyone but an auditor. */
+  query?: string;
+  recorded?: Date;
+}
+
+/**
+ * A FHIR R4 AuditEvent for one interaction with a patient's record: who (the supplier system, its
+ * organisation and any end user), why (purpose of use, break-glass reason), what (the patient and the
+ * resources) and the outcome.
+ */
+export function auditEvent(facts: AuditFacts): AuditEvent & { id: string; recorded: string } {
+  const purposeOfUse = [{ coding: [{ system: ACT_REASON_SYSTEM, code: facts.purpose.code }] }];
+  const patientEntity: AuditEventEntity = {
+    what: { reference: `Patient/${facts.patient}` },
+    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
+    role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+    ...(facts.query ? { query: Buffer.from(facts.query).toString('base64') } : {}),
+    ...(facts.purpose.breakGlassReason
+      ? { detail: [{ type: 'break-glass-reason', valueString: facts.purpose.breakGlassReason }] }
+      : {}),
+  };
+  const resourceEntities: AuditEventEntity[] = (facts.resources ?? []).map((reference) => ({
+    what: { reference },
+    type: {
+      system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+      code: '2',
+      display: 'System Object',
+    },
+  }));
+  return {
+    resourceType: 'AuditEvent',
+    id: crypto.randomUUID(),
+    type: {
+      system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+      code: 'rest',
+      display: 'RESTful Operation',
+    },
+    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: facts.interaction }],
+    action: facts.action,
+    recorded: (facts.recorded ?? new Date()).toISOString(),
+    outcome: facts.outcome,
+    ...(facts.outcomeDesc ? { outcomeDesc: facts.outcomeDesc } : {}),
+    purposeOfEvent: purposeOfUse,
+    agent: [
+      {
+        type: {
+          coding: [
+            {
+              system: 'http://dicom.nema.org/resources/ontology/DCM',
+              code: '110150',
+              display: 'Application',
+            },
+          ],
+        },
+        who: { identifier: { system: CLIENT_ID_SYSTEM, value: facts.caller.clientId } },
+        requestor: !facts.endUser,
+        purposeOfUse,
+      },
+      {
+        who: {
+          reference: `Organization/${facts.caller.odsCode}`,
+          identifier: { system: ODS_CODE_SYSTEM, value: facts.caller.odsCode },
+        },
+        requestor: false,
+        purposeOfUse,
+      },
+      ...(facts.endUser
+        ? [
+            {
+              who: { identifier: { system: END_USER_SYSTEM, value: facts.endUser } },
+              requestor: true,
+              purposeOfUse,
+            },
+          ]
+        : []),
+    ],
+    source: {
+      observer: { display: 'Shared Care Record' },
+      type: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
+          code: '4',
+          display: 'Application Server',
+        },
+      ],
+    },
+    entity: [patientEntity, ...resourceEntities],
+  };
+}

@@ -1,0 +1,46 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { dynamodb } from '../aws/clients.ts';
+import { OperationOutcomeError } from '../fhir/operation-outcome.ts';
+
+/** How long a retried POST gets the first response back (CONTRACT §3). */
+const RETRY_WINDOW_SECONDS = 24 * 60 * 60;
+
+let persistence: DynamoDBPersistenceLayer | undefined;
+
+/**
+ * Runs a POST at most once per client and `X-Request-ID` within 24 hours, with Powertools idempotency: a
+ * retry gets the first response and creates nothing new; a retry while the first is still running gets 409.
+ * Failures are not remembered, so a corrected retry can succeed. Without an `X-Request-ID` it just runs.
+ */
+export async function idempotentPost(
+  key: { clientId: string; requestId: string | undefined; path: string },
+  run: () => Promise<APIGatewayProxyResult>,
+): Promise<APIGatewayProxyResult> {
+  const table = process.env.IDEMPOTENCY_TABLE_NAME;
+  if (!key.requestId || !table) return run();
+  persistence ??= new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb });
+  const once = makeIdempotent(async (_: typeof key) => run(), {
+    persistenceStore: persistence,
+    config: new IdempotencyConfig({ expiresAfterSeconds: RETRY_WINDOW_SECONDS }),
+  });
+  try {
+    return await once(key);
+  } catch (e) {
+    if (e instanceof IdempotencyAlreadyInProgressError) {
+      throw new OperationOutcomeError(409, [
+        {
+          code: 'conflict',
+          diagnostics: 'A request with this X-Request-ID is still being processed: retry shortly',
+        },
+      ]);
+    }
+    const cause = (e as { cause?: unknown }).cause;
+    throw cause instanceof OperationOutcomeError ? cause : e;
+  }
+}

@@ -1,0 +1,24 @@
+import { MethodNotAllowedError, NotFoundError } from '../fhir/operation-outcome.ts';
+import { assertNhsNumberId } from '../fhir/patient-identity.ts';
+import { assertResourceId } from '../fhir/resource-id.ts';
+import { type Interaction, resourceType } from '../fhir/resource-types.ts';
+import { partitionOf } from '../record/record-store.ts';
+
+/** Throws unless `type` is served and supports `interaction` (404 for an unknown type, 405 otherwise). */
+export function assertSupported(type: string, interaction: Interaction): void {
+  const definition = resourceType(type);
+  if (!definition) throw new NotFoundError(`Resource type '${type}' is not supported`);
+  if (!definition.interactions.includes(interaction)) {
+    throw new MethodNotAllowedError(`${type} does not support ${interaction}`);
+  }
+}
+
+/**
+ * Checks a logical id (a Patient's is its NHS number) and returns the partition it lives in when the id alone
+ * gives it (Patient, Organization); for clinical types the by-id index finds it.
+ */
+export function locate(type: string, id: string): string | undefined {
+  if (type === 'Patient') assertNhsNumberId(id);
+  else assertResourceId(id);
+  return type === 'Patient' || type === 'Organization' ? partitionOf(type, id) : undefined;
+}

@@ -1,0 +1,107 @@
+import type { OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
+import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
+import {
+  BadRequestError,
+  type Issue,
+  OperationOutcomeError,
+  operationOutcome,
+} from '../fhir/operation-outcome.ts';
+import { patientOf } from '../fhir/patient-reference.ts';
+import { validateResource } from '../fhir/validation/validate-resource.ts';
+import { partitionOf, readCurrent } from '../record/record-store.ts';
+import { assertSupported } from './supported.ts';
+
+export type ValidationMode = 'general' | 'create' | 'update';
+
+/**
+ * The `$validate` operation: checks a resource against base FHIR R4 and, with mode `create` or `update`, the
+ * rules a write would apply (NHS number, registered patient). Always an OperationOutcome; nothing is stored.
+ * The body is the resource, or a Parameters with `resource` (and optionally `mode`) parts.
+ */
+export async function validateOperation(
+  type: string,
+  body: Record<string, unknown>,
+  queryMode: string | undefined,
+): Promise<OperationOutcome> {
+  assertSupported(type, 'read');
+  const { resource, mode } = operationInput(body, queryMode);
+  const issues = validateResource(resource);
+  if (resource.resourceType !== type) {
+    issues.push({
+      code: 'invalid',
+      diagnostics: `The resource must be a ${type}`,
+      expression: ['resourceType'],
+    });
+  }
+  if (mode !== 'general' && !issues.some((i) => (i.severity ?? 'error') === 'error')) {
+    issues.push(...(await writeRuleIssues(resource as unknown as Resource, mode)));
+  }
+  return issues.length
+    ? operationOutcome(issues)
+    : operationOutcome([
+        { severity: 'information', code: 'informational', diagnostics: 'The resource is valid' },
+      ]);
+}
+
+function operationInput(body: Record<string, unknown>, queryMode: string | undefined) {
+  let resource = body;
+  let mode = queryMode;
+  if (body.resourceType === 'Parameters') {
+    const parts = (body.parameter ?? []) as {
+      name?: string;
+      resource?: Record<string, unknown>;
+      valueCode?: string;
+    }[];
+    const part = parts.find((p) => p.name === 'resource')?.resource;
+    if (!part)
+      throw new BadRequestError('Parameters must have a resource part', 'required', ['Parameters.parameter']);
+    resource = part;
+    mode = parts.find((p) => p.name === 'mode')?.valueCode ?? mode;
+  }
+  if (mode !== undefined && mode !== 'create' && mode !== 'update') {
+    throw new BadRequestError(`mode must be create or update, not '${mode}'`, 'value');
+  }
+  return { resource, mode: (mode ?? 'general') as ValidationMode };
+}
+
+async function writeRuleIssues(resource: Resource, mode: ValidationMode): Promise<Issue[]> {
+  if (resource.resourceType === 'Patient') {
+    const nhs = (resource as Patient).identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
+    const id = mode === 'update' ? resource.id : nhs;
+    if (!id)
+      return [
+        {
+          code: 'required',
+          diagnostics: 'A Patient needs its NHS number identifier',
+          expression: ['Patient.identifier'],
+        },
+      ];
+    const problem = nhsNumberProblem(id);
+    return problem ? [{ code: 'value', diagnostics: problem, expression: ['Patient.identifier'] }] : [];
+  }
+  try {
+    const nhs = patientOf(resource);
+    const patient = await readCurrent('Patient', nhs, partitionOf('Patient', nhs));
+    if (!patient || patient.deleted) {
+      return [
+        {
+          code: 'processing',
+          diagnostics: 'The referenced patient is not registered in the shared care record',
+        },
+      ];
+    }
+  } catch (e) {
+    if (e instanceof OperationOutcomeError) return e.issues;
+    throw e;
+  }
+  if (mode === 'update' && !resource.id) {
+    return [
+      {
+        code: 'required',
+        diagnostics: 'An update needs the resource id',
+        expression: [`${resource.resourceType}.id`],
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,179 @@
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import { eventsForChange } from '../events/classify-change.ts';
+import { safeguardingCodes } from '../events/safeguarding-codes.ts';
+import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
+import {
+  BadRequestError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnprocessableEntityError,
+} from '../fhir/operation-outcome.ts';
+import { withNhsNumberIdentifier } from '../fhir/patient-identity.ts';
+import { patientOf } from '../fhir/patient-reference.ts';
+import { assertValidResource } from '../fhir/resource-validation.ts';
+import { assertCurrentVersion } from '../fhir/versioning.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import { withServerMeta } from '../record/contributor.ts';
+import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
+import { assertSupported, locate } from './supported.ts';
+import type { WritePlan } from './write-plan.ts';
+
+/**
+ * Plans the FHIR create interaction: validates the body, assigns the id (a Patient's is the NHS number its
+ * identifier gives; any other gets a new UUID; an `id` in the body is ignored, as FHIR says) and stamps the
+ * server's meta. A clinical resource must reference a registered patient, checked again as the write lands.
+ */
+export async function planCreate(
+  type: string,
+  body: Record<string, unknown>,
+  ctx: RequestContext,
+  assignedId: string = crypto.randomUUID(),
+): Promise<WritePlan> {
+  assertSupported(type, 'create');
+  const { id: _ignored, ...content } = body;
+  assertValidResource(content, type);
+  let resource = content as unknown as Resource;
+  let id = assignedId;
+  let previous: StoredResource | undefined;
+  if (type === 'Patient') {
+    id = nhsNumberFromIdentifier(resource as Patient);
+    previous = await readCurrent('Patient', id, partitionOf('Patient', id));
+    if (previous && !previous.deleted) {
+      throw new UnprocessableEntityError(
+        `Patient ${id} is already registered: update it with PUT and If-Match`,
+        [
+          {
+            code: 'duplicate',
+            diagnostics: 'This NHS number is already registered: update it with PUT and If-Match',
+          },
+        ],
+      );
+    }
+    resource = withNhsNumberIdentifier(resource as Patient, id);
+  }
+  const patient = type === 'Patient' ? id : patientOf(resource);
+  return plan('create', { ...resource, id } as Resource, patient, previous, ctx);
+}
+
+/**
+ * Plans the FHIR update interaction (PUT): a Patient is created at its NHS number when there is none;
+ * otherwise the version named by `If-Match` is replaced (428 without it, 412 when stale). Clinical resources
+ * have server-assigned ids, so a PUT to an unknown one is 404.
+ */
+export async function planUpdate(
+  type: string,
+  id: string,
+  body: Record<string, unknown>,
+  ifMatch: number | undefined,
+  ctx: RequestContext,
+): Promise<WritePlan> {
+  assertSupported(type, 'update');
+  const partition = locate(type, id);
+  if (body.id !== id)
+    throw new BadRequestError(`The body's id must be '${id}', as in the URL`, 'invalid', ['id']);
+  assertValidResource(body, type);
+  let resource = body as unknown as Resource;
+  const previous = await readCurrent(type, id, partition);
+  if (type === 'Patient') {
+    resource = withNhsNumberIdentifier(resource as Patient, id);
+  } else if (!previous) {
+    throw new NotFoundError(`${type}/${id} is not known: create it with POST, the server assigns ids`);
+  }
+  const patient = type === 'Patient' ? id : patientOf(resource);
+  if (previous && type !== 'Patient' && previous.partition !== partitionOf(type, id, patient)) {
+    throw new BadRequestError(
+      `${type}/${id} belongs to another patient's record and cannot be moved`,
+      'invariant',
+    );
+  }
+  if (previous && !previous.deleted) assertCurrentVersion(ifMatch, previous.versionId);
+  return plan(previous && !previous.deleted ? 'update' : 'create', resource, patient, previous, ctx);
+}
+
+/**
+ * Plans the FHIR delete interaction: a new version that marks the resource deleted (later reads answer 410,
+ * its history stays). `If-Match`, when sent, must name the current version. Deleting twice changes nothing.
+ */
+export async function planDelete(
+  type: string,
+  id: string,
+  ifMatch: number | undefined,
+  ctx: RequestContext,
+): Promise<WritePlan | undefined> {
+  assertSupported(type, 'delete');
+  const previous = await readCurrent(type, id, locate(type, id));
+  if (!previous) throw new NotFoundError(`${type}/${id} is not known`);
+  if (previous.deleted) return undefined;
+  if (ifMatch !== undefined && ifMatch !== previous.versionId) {
+    throw new PreconditionFailedError(
+      `If-Match W/"${ifMatch}" is stale: the current version is W/"${previous.versionId}"`,
+    );
+  }
+  const versionId = previous.versionId + 1;
+  const lastUpdated = new Date().toISOString();
+  const resource = withServerMeta(previous.resource, {
+    versionId,
+    lastUpdated,
+    contributor: previous.contributor,
+  });
+  const patient = type === 'Patient' ? id : patientOf(previous.resource);
+  return {
+    interaction: 'delete',
+    write: { next: { ...previous, resource, versionId, lastUpdated, deleted: true }, previous },
+    patient,
+    requiresRegisteredPatient: false,
+    response: { status: 204 },
+    events: [],
+  };
+}
+
+function plan(
+  interaction: 'create' | 'update',
+  resource: Resource,
+  patient: string,
+  previous: StoredResource | undefined,
+  ctx: RequestContext,
+): WritePlan {
+  const type = resource.resourceType;
+  const id = resource.id as string;
+  const versionId = (previous?.versionId ?? 0) + 1;
+  const lastUpdated = new Date().toISOString();
+  const live = previous && !previous.deleted ? previous : undefined;
+  const contributor = live?.contributor ?? ctx.caller.odsCode;
+  const stored = withServerMeta(resource, { versionId, lastUpdated, contributor });
+  const partition = partitionOf(type, id, patient);
+  return {
+    interaction,
+    write: {
+      next: { partition, resource: stored, versionId, lastUpdated, contributor, deleted: false },
+      previous,
+    },
+    patient,
+    requiresRegisteredPatient: type !== 'Patient',
+    response: {
+      status: live ? 200 : 201,
+      resource: stored,
+      location: `${ctx.fhirBase}/${type}/${id}/_history/${versionId}`,
+    },
+    events: eventsForChange(live?.resource, stored, {
+      patient,
+      contributor,
+      safeguardingCodes: safeguardingCodes(),
+    }),
+  };
+}
+
+function nhsNumberFromIdentifier(patient: Patient): string {
+  const index = (patient.identifier ?? []).findIndex((i) => i.system === NHS_NUMBER_SYSTEM);
+  const value = patient.identifier?.[index]?.value;
+  if (index < 0 || !value) {
+    throw new BadRequestError(
+      `A Patient must carry its NHS number as an identifier with system ${NHS_NUMBER_SYSTEM}`,
+      'required',
+      ['Patient.identifier'],
+    );
+  }
+  const problem = nhsNumberProblem(value);
+  if (problem) throw new BadRequestError(problem, 'value', [`Patient.identifier[${index}].value`]);
+  return value;
+}
