@@ -85,10 +85,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     delete process.env.AWS_PROFILE;
 
-    const streamArn = await ensureRecordTable(
-      new DynamoDBClient({ endpoint: dynamodb.endpoint }),
-      TABLE_NAME,
-    );
+    const admin = new DynamoDBClient({ endpoint: dynamodb.endpoint });
+    const streamArn = await ensureRecordTable(admin, TABLE_NAME);
+    await ensureIdempotencyTable(admin, IDEMPOTENCY_TABLE_NAME);
     const { seedSandbox } = await import('./seed.ts');
     await seedSandbox();
 
