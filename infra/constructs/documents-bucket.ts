@@ -1,0 +1,32 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Holds the documents behind DocumentReference resources (letters, discharge summaries, care plans). */
+export class DocumentsBucket extends Construct {
+  readonly bucket: s3.Bucket;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { encryptionKey: kms.IKey; accessLogsBucket: s3.IBucket },
+  ) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      // One data key per bucket rather than per object: far fewer KMS calls, same key control.
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'documents/',
+      // Clinical documents outlive any one stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

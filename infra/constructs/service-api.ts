@@ -1,0 +1,147 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '#infra/functions';
+import { type GatewayResponseDefinition, gatewayResponseBody } from '#infra/gateway-responses';
+import type { RouteDefinition } from '#infra/routes';
+
+/** The API's stage, and so the first segment of every URL: `/v1/FHIR/R4/...`. */
+export const API_STAGE_NAME = 'v1';
+
+/**
+ * How long API Gateway reuses an authorizer decision for the same token. A cached Allow outlives the token's
+ * expiry by up to this long, so it stays short next to the 600 s token lifetime, yet still spares most calls.
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(60);
+
+export interface ServiceApiProps {
+  restApiName: string;
+  /** The route table (`infra/routes.ts`). */
+  routes: readonly RouteDefinition[];
+  /** What API Gateway answers itself (`infra/gateway-responses.ts`). */
+  gatewayResponses: readonly GatewayResponseDefinition[];
+  functions: Record<FunctionName, lambda.IFunction>;
+  /** The token authorizer for `bearer` routes. */
+  authorizer: lambda.IFunction;
+  accessLogRetentionDays: number;
+  logsKey: kms.IKey;
+}
+
+/**
+ * The regional REST API, built from the route table: one resource per path segment, one Lambda proxy
+ * method per route, the token authorizer on `bearer` routes, and FHIR OperationOutcome bodies on the
+ * responses API Gateway gives itself.
+ *
+ * Seams for later issues: a regional WAF web ACL associates with `api.deploymentStage.stageArn`, and mutual
+ * TLS comes with a custom domain name (`api.addDomainName` with `mtls`) and `disableExecuteApiEndpoint`.
+ */
+export class ServiceApi extends Construct {
+  readonly api: apigateway.RestApi;
+  readonly tokenAuthorizer: apigateway.TokenAuthorizer;
+  readonly accessLogs: logs.LogGroup;
+  /** Each route's method, keyed `METHOD path` as in the route table. */
+  readonly methods: Record<string, apigateway.Method> = {};
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps) {
+    super(scope, id);
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetentionDays as logs.RetentionDays,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: props.restApiName,
+      description: 'Shared care record: FHIR R4 API and OAuth 2.0 token endpoint',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // Execution logging needs the account's API Gateway CloudWatch role; keep it if the stack goes.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: API_STAGE_NAME,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        // Never log request or response bodies: they are patient records.
+        dataTraceEnabled: false,
+        // A stage-wide ceiling that protects the table; per-supplier usage plans can come later.
+        throttlingRateLimit: 100,
+        throttlingBurstLimit: 200,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: accessLogFormat(),
+      },
+    });
+
+    this.tokenAuthorizer = new apigateway.TokenAuthorizer(this, 'TokenAuthorizer', {
+      handler: props.authorizer,
+      identitySource: apigateway.IdentitySource.header('Authorization'),
+      // The authorizer's policy covers the whole API, so a cached decision is right for any route.
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
+    });
+
+    const integrations = new Map<FunctionName, apigateway.LambdaIntegration>();
+    const integrationFor = (name: FunctionName) => {
+      const existing = integrations.get(name);
+      if (existing) return existing;
+      const integration = new apigateway.LambdaIntegration(props.functions[name], { allowTestInvoke: false });
+      integrations.set(name, integration);
+      return integration;
+    };
+
+    for (const route of props.routes) {
+      const resource = this.api.root.resourceForPath(route.path);
+      const authorization: apigateway.MethodOptions =
+        route.auth === 'bearer'
+          ? { authorizer: this.tokenAuthorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }
+          : { authorizationType: apigateway.AuthorizationType.NONE };
+      this.methods[`${route.method} ${route.path}`] = resource.addMethod(
+        route.method,
+        integrationFor(route.function),
+        { ...authorization, operationName: route.interaction },
+      );
+    }
+
+    for (const response of props.gatewayResponses) {
+      const body = gatewayResponseBody(response);
+      this.api.addGatewayResponse(response.type, {
+        type: apigateway.ResponseType.of(response.type),
+        statusCode: String(response.statusCode),
+        responseHeaders: { 'Content-Type': "'application/fhir+json'" },
+        // API Gateway picks the template by content type and falls back to application/json.
+        templates: { 'application/json': body, 'application/fhir+json': body },
+      });
+    }
+  }
+}
+
+/**
+ * One JSON line per request. No query strings or bodies: they carry NHS numbers and clinical content.
+ * The authorizer's principal is the client id, which says which supplier system called.
+ */
+function accessLogFormat(): apigateway.AccessLogFormat {
+  const f = apigateway.AccessLogField;
+  return apigateway.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: f.contextRequestId(),
+      extendedRequestId: f.contextExtendedRequestId(),
+      requestTime: f.contextRequestTimeEpoch(),
+      ip: f.contextIdentitySourceIp(),
+      userAgent: f.contextIdentityUserAgent(),
+      httpMethod: f.contextHttpMethod(),
+      resourcePath: f.contextResourcePath(),
+      protocol: f.contextProtocol(),
+      status: f.contextStatus(),
+      responseLength: f.contextResponseLength(),
+      responseLatency: f.contextResponseLatency(),
+      integrationLatency: f.contextIntegrationLatency(),
+      clientId: f.contextAuthorizerPrincipalId(),
+      authorizerError: f.contextAuthorizerError(),
+      errorMessage: f.contextErrorMessage(),
+      xrayTraceId: f.contextXrayTraceId(),
+    }),
+  );
+}

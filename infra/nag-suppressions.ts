@@ -1,0 +1,177 @@
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { eventRules, streamConsumers } from './events.ts';
+import { type FunctionDefinition, type FunctionName, functions } from './functions.ts';
+import { routes } from './routes.ts';
+import type { SharedCareRecordStack } from './stack.ts';
+
+/**
+ * Every cdk-nag finding the stack accepts, in one place, each with the reason it is acceptable here.
+ * Acknowledgements name single findings (`AwsSolutions-IAM5[Resource::...]`), never a whole rule, so a new
+ * wildcard fails the synth until someone writes down why it is fine.
+ */
+export function applyNagSuppressions(stack: SharedCareRecordStack): void {
+  suppressFunctionFindings(stack);
+  suppressApiFindings(stack);
+  suppressStorageFindings(stack);
+  suppressDeadLetterQueueFindings(stack);
+}
+
+function acknowledge(scope: IConstruct, findings: Record<string, string>): void {
+  for (const [id, reason] of Object.entries(findings)) Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** `<LogicalId.Arn>`, as cdk-nag writes a resource's ARN in IAM5 findings. */
+function arnOf(resource: IConstruct): string {
+  const cfn = resource.node.defaultChild as CfnElement;
+  return `<${Stack.of(resource).getLogicalId(cfn)}.Arn>`;
+}
+
+function suppressFunctionFindings(stack: SharedCareRecordStack): void {
+  const ruleTargets = new Set<FunctionName>(eventRules.map((rule) => rule.target));
+  const streamTargets = new Set<FunctionName>(streamConsumers.map((consumer) => consumer.target));
+  const tableArn = arnOf(stack.recordTable.table);
+  const bucketArn = arnOf(stack.documentsBucket.bucket);
+
+  for (const [name, fn] of Object.entries(stack.functions.byName) as [FunctionName, IConstruct][]) {
+    const definition: FunctionDefinition = functions[name];
+    acknowledge(fn, {
+      'HIPAA.Security-LambdaInsideVPC':
+        'Serverless by design: the functions call only AWS APIs (DynamoDB, KMS, S3, EventBridge) over TLS, ' +
+        'authorised by IAM, and expose no network listener; a VPC would add NAT or endpoints without narrowing access.',
+      'HIPAA.Security-LambdaConcurrency':
+        'Reserved concurrency would carve capacity out of the account pool and cap a clinical API at a guess; ' +
+        'load is limited at the API Gateway stage (rate and burst throttling) instead.',
+      'HIPAA.Security-IAMNoInlinePolicy':
+        "The policy is the CDK-generated one attached only to this function's own role, holding exactly the " +
+        'grants in infra/functions.ts; it is created and deleted with the role.',
+      'AwsSolutions-IAM5[Resource::*]':
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (tracing), and for stream consumers ' +
+        'dynamodb:ListStreams, support no resource-level permissions.',
+    });
+    if (streamTargets.has(name)) {
+      const stream =
+        "Invoked by the table stream's event source mapping, which sends batches that never succeed to its own " +
+        'encrypted on-failure queue; a function dead-letter queue only applies to asynchronous invocations.';
+      acknowledge(fn, { 'HIPAA.Security-LambdaDLQ': stream, 'Serverless-LambdaDLQ': stream });
+    } else if (!ruleTargets.has(name)) {
+      const synchronous =
+        'Invoked synchronously by API Gateway, so the caller receives any failure; a dead-letter queue only ' +
+        'receives failed asynchronous invocations (event-rule targets get one).';
+      acknowledge(fn, { 'HIPAA.Security-LambdaDLQ': synchronous, 'Serverless-LambdaDLQ': synchronous });
+    }
+    const { grants } = definition;
+    if (grants.table || grants.bucket || ruleTargets.has(name) || streamTargets.has(name)) {
+      const kms =
+        "CDK's grant for the customer-managed data key, scoped to that one key's ARN: DynamoDB, S3 and SQS " +
+        'need the GenerateDataKey and ReEncrypt variants to encrypt items, objects and failed messages.';
+      acknowledge(fn, {
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': kms,
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': kms,
+      });
+    }
+    if (grants.table) {
+      acknowledge(fn, {
+        [`AwsSolutions-IAM5[Resource::${tableArn}/index/*]`]:
+          "The record table's own indexes (the byId GSI): queries by logical id go through them.",
+      });
+    }
+    if (grants.bucket) {
+      const s3 =
+        "CDK's grant on the documents bucket only: object-level actions need the bucket's objects (`/*`) " +
+        'and the action families (Get/List, Delete/Abort for versioned uploads) stay within that bucket.';
+      acknowledge(fn, {
+        [`AwsSolutions-IAM5[Resource::${bucketArn}/*]`]: s3,
+        'AwsSolutions-IAM5[Action::s3:GetObject*]': s3,
+        'AwsSolutions-IAM5[Action::s3:GetBucket*]': s3,
+        'AwsSolutions-IAM5[Action::s3:List*]': s3,
+        ...(grants.bucket === 'readWrite'
+          ? { 'AwsSolutions-IAM5[Action::s3:DeleteObject*]': s3, 'AwsSolutions-IAM5[Action::s3:Abort*]': s3 }
+          : {}),
+      });
+    }
+  }
+}
+
+/** Why each public route (`auth: 'none'` in infra/routes.ts) is public, by its interaction. */
+const publicRoutes: Record<string, string> = {
+  token:
+    "The OAuth 2.0 token endpoint is how a client gets a token: it authenticates the client's signed JWT " +
+    'assertion (private_key_jwt) itself, checking signature, audience, expiry and replay.',
+  jwks: 'The JSON Web Key Set publishes only public keys, so that anyone can verify the tokens the service signs.',
+  capabilities:
+    'FHIR requires GET [base]/metadata (the CapabilityStatement) to be readable without authentication; ' +
+    'it describes the API and holds no patient data.',
+};
+
+function suppressApiFindings(stack: SharedCareRecordStack): void {
+  const { api } = stack.api;
+  acknowledge(api, {
+    'AwsSolutions-APIG2':
+      'FHIR resources are validated by the handlers against the R4 definitions and answered with an ' +
+      'OperationOutcome; API Gateway models cannot express FHIR validation and would answer in their own format.',
+    'AwsSolutions-APIG3':
+      'The regional WAF web ACL is attached to this stage by a later issue (see the seam in service-api.ts).',
+    'HIPAA.Security-APIGWCacheEnabledAndEncrypted':
+      "Responses must not be cached at the gateway: each read is checked against the caller's relationship and " +
+      'consent and audited before data is returned, and a cached response would skip both.',
+    'HIPAA.Security-APIGWSSLEnabled':
+      'A backend client certificate authenticates API Gateway to HTTP backends; every integration here is a ' +
+      'Lambda proxy integration, invoked through the Lambda API with IAM, so there is no HTTP backend to present it to.',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
+      "AWS's documented managed policy for API Gateway's account-level CloudWatch Logs role, needed for execution logging.",
+  });
+
+  for (const route of routes) {
+    const method = stack.api.methods[`${route.method} ${route.path}`];
+    if (method === undefined) continue;
+    if (route.auth === 'none') {
+      const reason = publicRoutes[route.interaction];
+      if (reason === undefined) {
+        throw new Error(
+          `Route ${route.method} ${route.path} has auth 'none': say why in nag-suppressions.ts`,
+        );
+      }
+      acknowledge(method, { 'AwsSolutions-APIG4': reason, 'AwsSolutions-COG4': reason });
+    } else {
+      acknowledge(method, {
+        'AwsSolutions-COG4':
+          "Supplier systems are machines, not Cognito users: the Lambda token authorizer verifies the service's " +
+          'own KMS-signed access tokens, issued at /oauth2/token for a private_key_jwt client assertion (NHS pattern).',
+      });
+    }
+  }
+}
+
+function suppressStorageFindings(stack: SharedCareRecordStack): void {
+  const ukOnly =
+    'Replication to another region would take patient data out of the UK (London is the only UK region); ' +
+    'versioning and RemovalPolicy.RETAIN protect against deletion.';
+  acknowledge(stack.documentsBucket.bucket, { 'HIPAA.Security-S3BucketReplicationEnabled': ukOnly });
+  acknowledge(stack.accessLogsBucket.bucket, {
+    'HIPAA.Security-S3BucketReplicationEnabled': ukOnly,
+    'HIPAA.Security-S3DefaultEncryptionKMS':
+      'S3 server access logging only delivers to buckets encrypted with S3-managed keys (SSE-S3).',
+  });
+  acknowledge(stack.recordTable.table, {
+    'HIPAA.Security-DynamoDBInBackupPlan':
+      'Point-in-time recovery gives 35 days of continuous restore, with deletion protection and RETAIN; a longer ' +
+      "AWS Backup plan (retention, cross-account vault) is the ICB's records-management decision, for the ICB config.",
+  });
+}
+
+function suppressDeadLetterQueueFindings(stack: SharedCareRecordStack): void {
+  const endOfTheLine =
+    'This queue is itself a dead-letter queue, the end of the line: an operator inspects and redrives its ' +
+    'messages, so it has no redrive policy or dead-letter queue of its own.';
+  for (const dlq of Object.values(stack.functions.deadLetterQueues)) {
+    acknowledge(dlq, { 'Serverless-SQSRedrivePolicy': endOfTheLine });
+  }
+  const failureQueues = [
+    ...Object.values(stack.eventRules.deadLetterQueues),
+    ...Object.values(stack.streamConsumers.onFailureQueues),
+  ];
+  for (const dlq of failureQueues) {
+    acknowledge(dlq, { 'AwsSolutions-SQS3': endOfTheLine, 'Serverless-SQSRedrivePolicy': endOfTheLine });
+  }
+}

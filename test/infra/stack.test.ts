@@ -1,0 +1,396 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { icbConfig } from '#infra/config/icbs';
+import { API_STAGE_NAME } from '#infra/constructs/service-api';
+import { eventRules, streamConsumers } from '#infra/events';
+import { type FunctionName, functions } from '#infra/functions';
+import { gatewayResponses } from '#infra/gateway-responses';
+import { routes } from '#infra/routes';
+import { buildApp, nagPacks, type SharedCareRecordStack } from '#infra/stack';
+import { tableDesign } from '#shared/record/table-design';
+
+type CfnResource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+/** The example ICB, with its own safeguarding codes so the stack's handling of them is visible. */
+const config = { ...icbConfig('example-icb'), safeguardingCodes: ['836881000000105', '1064961000000107'] };
+let app: App;
+let stack: SharedCareRecordStack;
+let template: Template;
+let resources: Record<string, CfnResource>;
+
+/** The feature flags `cdk synth` passes from cdk.json, so the tests synthesize what the CLI would. */
+const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+
+// One real synth, esbuild bundling included, shared by every test: bundling is the slow part.
+beforeAll(() => {
+  ({ app, stack } = buildApp({ context: cdkJsonContext }, config));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
+const functionId = (name: FunctionName) => logicalIdOf(stack.functions.byName[name].function);
+
+describe('functions', () => {
+  it('builds one function per entry of the function table, and no others', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(Object.keys(functions).length);
+  });
+
+  it('runs every function on Node.js 24, arm64, with X-Ray tracing and source maps', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+    }
+  });
+
+  it('takes memory, timeout and the environment its grants need from the function table', () => {
+    for (const [name, definition] of Object.entries(functions) as [
+      FunctionName,
+      (typeof functions)[FunctionName],
+    ][]) {
+      const properties = resources[functionId(name)]?.Properties ?? {};
+      const { Variables: variables } = properties.Environment as { Variables: Record<string, unknown> };
+      expect(properties).toMatchObject({
+        MemorySize: definition.memoryMb,
+        Timeout: definition.timeoutSeconds,
+      });
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+      const grants: Record<string, unknown> = definition.grants;
+      expect('TABLE_NAME' in variables).toBe(grants.table !== undefined);
+      expect('TOKEN_SIGNING_KEY_ID' in variables).toBe(grants.tokenSigningKey !== undefined);
+      expect('BUCKET_NAME' in variables).toBe(grants.bucket !== undefined);
+      expect('EVENT_BUS_NAME' in variables).toBe(grants.bus !== undefined);
+    }
+  });
+
+  it("gives every function the ICB's safeguarding codes", () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({
+        Environment: { Variables: { SAFEGUARDING_CODES: '836881000000105,1064961000000107' } },
+      });
+    }
+  });
+
+  it('gives each function its own log group', () => {
+    const logGroups = ofType('AWS::Lambda::Function').map(
+      ([, fn]) => (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+    );
+    expect(new Set(logGroups).size).toBe(logGroups.length);
+    for (const id of logGroups) expect(resources[id]?.Type).toBe('AWS::Logs::LogGroup');
+  });
+
+  it('lets the token endpoint sign and the authorizer only verify with the token signing key', () => {
+    const policyOf = (name: FunctionName) => {
+      const role = logicalIdOf(stack.functions.byName[name].role);
+      const [, policy] =
+        ofType('AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes(role)) ?? [];
+      return JSON.stringify(policy?.Properties.PolicyDocument);
+    };
+    expect(policyOf('oauth')).toContain('kms:Sign');
+    expect(policyOf('authorizer')).toContain('kms:Verify');
+    expect(policyOf('authorizer')).not.toContain('kms:Sign');
+    expect(policyOf('authorizer')).not.toContain('dynamodb:');
+  });
+
+  it('bundles each handler into a minified ESM file that defines require', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Handler).toBe('index.handler');
+      const assetHash = String((fn.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+      const bundle = readFileSync(join(app.outdir, `asset.${assetHash}`, 'index.mjs'), 'utf8');
+      expect(
+        bundle.startsWith("import { createRequire } from 'module'; const require = createRequire("),
+      ).toBe(true);
+      expect(bundle).toContain('//# sourceMappingURL=index.mjs.map');
+    }
+  });
+});
+
+describe('record table', () => {
+  it('is on-demand, point-in-time recoverable, streamed, protected from deletion and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true },
+      },
+    });
+  });
+
+  it('is encrypted with the customer-managed data key, which rotates', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.keys.data), 'Arn'] },
+      },
+    });
+    expect(resources[logicalIdOf(stack.keys.data)]?.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('has the keys and the by-id index of the table design', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: tableDesign.byIdIndex.name,
+          KeySchema: [{ AttributeName: tableDesign.byIdIndex.partitionKey, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    });
+  });
+});
+
+describe('token signing key', () => {
+  it('is an asymmetric RSA 2048 sign/verify key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+  });
+});
+
+describe('event bus', () => {
+  it('is a custom bus named for the deployment, encrypted with the data key', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', {
+      Name: `shared-care-record-${config.name}-${config.stage}`,
+      KmsKeyIdentifier: { 'Fn::GetAtt': [logicalIdOf(stack.keys.data), 'Arn'] },
+    });
+  });
+
+  it('archives what the service publishes for the audit retention period', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      RetentionDays: config.auditRetentionDays,
+      EventPattern: { source: ['shared-care-record'] },
+    });
+  });
+
+  it('has one rule per entry of the event-rule table', () => {
+    template.resourceCountIs('AWS::Events::Rule', eventRules.length);
+  });
+});
+
+describe('stream consumers', () => {
+  it('feeds each consumer from the table stream through its filter, with an on-failure queue', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    expect(mappings).toHaveLength(streamConsumers.length);
+    for (const consumer of streamConsumers) {
+      const mapping = mappings.find((m) =>
+        JSON.stringify(m.FunctionName).includes(functionId(consumer.target)),
+      );
+      expect(mapping).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.recordTable.table), 'StreamArn'] },
+        BatchSize: consumer.batchSize,
+        MaximumRetryAttempts: consumer.retryAttempts,
+        BisectBatchOnFunctionError: consumer.bisectBatchOnError,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+      });
+      const filters =
+        (mapping?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters ?? [];
+      expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([consumer.filterPattern]);
+    }
+  });
+});
+
+describe('queues', () => {
+  it('encrypts every queue with the data key and refuses requests without TLS', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues.length).toBeGreaterThanOrEqual(streamConsumers.length);
+    for (const [id, queue] of queues) {
+      expect(queue.Properties.KmsMasterKeyId).toEqual({
+        'Fn::GetAtt': [logicalIdOf(stack.keys.data), 'Arn'],
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('documents bucket', () => {
+  const documents = () => resources[logicalIdOf(stack.documentsBucket.bucket)];
+
+  it('is versioned, KMS-encrypted with the data key, private, owner-enforced, logged and retained', () => {
+    expect(documents()).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [logicalIdOf(stack.keys.data), 'Arn'] },
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdOf(stack.accessLogsBucket.bucket) } },
+      },
+    });
+  });
+
+  it('refuses requests that do not use TLS, on both buckets', () => {
+    for (const bucket of [stack.documentsBucket.bucket, stack.accessLogsBucket.bucket]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalIdOf(bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('logs', () => {
+  it('gives every log group a retention period and the logs key', () => {
+    const logGroups = ofType('AWS::Logs::LogGroup');
+    expect(logGroups.length).toBeGreaterThan(Object.keys(functions).length);
+    for (const [, group] of logGroups) {
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.keys.logs), 'Arn'] });
+    }
+  });
+});
+
+describe('REST API', () => {
+  /** The path of every API Gateway resource, rebuilt from PathPart and ParentId. */
+  const resourcePaths = () => {
+    const paths = new Map<string, string>();
+    const pathOf = (id: string): string => {
+      const known = paths.get(id);
+      if (known !== undefined) return known;
+      const resource = resources[id]?.Properties as { PathPart: string; ParentId: { Ref?: string } };
+      const parent = resource.ParentId.Ref ? pathOf(resource.ParentId.Ref) : '';
+      const path = `${parent}/${resource.PathPart}`;
+      paths.set(id, path);
+      return path;
+    };
+    for (const [id] of ofType('AWS::ApiGateway::Resource')) pathOf(id);
+    return paths;
+  };
+  const authorizerId = () => ofType('AWS::ApiGateway::Authorizer')[0]?.[0];
+
+  it('is a regional REST API', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  it('has a method for every route, integrated with its function, with the authorizer only on bearer routes', () => {
+    const paths = resourcePaths();
+    const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    expect(methods).toHaveLength(routes.length);
+    for (const route of routes) {
+      const method = methods.find(
+        (m) =>
+          m.HttpMethod === route.method && paths.get((m.ResourceId as { Ref: string }).Ref) === route.path,
+      );
+      expect(method, `${route.method} ${route.path}`).toBeDefined();
+      expect(JSON.stringify(method?.Integration)).toContain(functionId(route.function));
+      expect(method?.Integration).toMatchObject({ Type: 'AWS_PROXY' });
+      if (route.auth === 'bearer') {
+        expect(method).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId() } });
+      } else {
+        expect(method?.AuthorizationType).toBe('NONE');
+        expect(method?.AuthorizerId).toBeUndefined();
+      }
+    }
+  });
+
+  it('authorizes with a cached token authorizer on the Authorization header', () => {
+    const [, authorizer] = ofType('AWS::ApiGateway::Authorizer')[0] ?? [];
+    expect(authorizer?.Properties).toMatchObject({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBeGreaterThan(0);
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(functionId('authorizer'));
+  });
+
+  it('answers its own refusals with FHIR OperationOutcome bodies', () => {
+    for (const response of gatewayResponses) {
+      const [, found] =
+        ofType('AWS::ApiGateway::GatewayResponse').find(
+          ([, r]) => r.Properties.ResponseType === response.type,
+        ) ?? [];
+      expect(found?.Properties).toMatchObject({
+        StatusCode: String(response.statusCode),
+        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/fhir+json'" },
+      });
+      const templates = found?.Properties.ResponseTemplates as Record<string, string>;
+      for (const body of [templates['application/json'], templates['application/fhir+json']]) {
+        expect(JSON.parse(String(body))).toMatchObject({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: response.issueCode }],
+        });
+      }
+    }
+  });
+
+  it('traces, throttles and access-logs the stage, and never logs bodies', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: API_STAGE_NAME,
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
+      MethodSettings: [
+        Match.objectLike({
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: Match.anyValue(),
+        }),
+      ],
+    });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('finds nothing unacknowledged in the AWS Solutions, HIPAA Security and Serverless packs', () => {
+    const findings = nagPacks().flatMap((pack) =>
+      pack
+        .validateScope(app)
+        .violations.map(
+          (v) =>
+            `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        ),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('leaves no error annotations on the stack', () => {
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
