@@ -34,22 +34,16 @@ async function written(plan: WritePlan | undefined, ctx: RequestContext): Promis
 export const interactions: Record<string, Interaction> = {
   capabilities: async (r) => fhirResponse(200, capabilityStatement(r.fhirBase)),
 
-  read: async (r) => {
-    context(r);
-    return fhirResponse(200, (await readResource(param(r, 'type'), param(r, 'id'))).resource);
-  },
+  read: async (r) =>
+    fhirResponse(200, (await readResource(param(r, 'type'), param(r, 'id'), context(r))).resource),
 
   vread: async (r) => {
-    context(r);
-    return fhirResponse(
-      200,
-      (await readResourceVersion(param(r, 'type'), param(r, 'id'), param(r, 'vid'))).resource,
-    );
+    const stored = await readResourceVersion(param(r, 'type'), param(r, 'id'), param(r, 'vid'), context(r));
+    return fhirResponse(200, stored.resource);
   },
 
   'history-instance': async (r) => {
-    context(r);
-    const versions = await readResourceHistory(param(r, 'type'), param(r, 'id'));
+    const versions = await readResourceHistory(param(r, 'type'), param(r, 'id'), context(r));
     const self = `${r.fhirBase}/${param(r, 'type')}/${param(r, 'id')}/_history`;
     return fhirResponse(200, historyBundle(versions, r.fhirBase, self));
   },
@@ -90,8 +84,8 @@ export const interactions: Record<string, Interaction> = {
             const [type, id, history, vid] = url.split('?')[0]?.replace(/^\//, '').split('/') ?? [];
             const stored =
               history === '_history' && vid
-                ? await readResourceVersion(type as string, id as string, vid)
-                : await readResource(type as string, id as string);
+                ? await readResourceVersion(type as string, id as string, vid, ctx)
+                : await readResource(type as string, id as string, ctx);
             return { status: 200, resource: stored.resource };
           }),
         ),

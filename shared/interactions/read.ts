@@ -1,34 +1,106 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { GoneError, NotFoundError } from '../fhir/operation-outcome.ts';
-import { readAllVersions, readCurrent, readVersion, type StoredResource } from '../record/record-store.ts';
+import { resourceVisible } from '../access/access-policy.ts';
+import { hasScope } from '../access/scopes.ts';
+import { ForbiddenError, GoneError, NotFoundError } from '../fhir/operation-outcome.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import {
+  findPartition,
+  readAllVersions,
+  readCurrent,
+  readVersion,
+  type StoredResource,
+} from '../record/record-store.ts';
+import { currentKey, PATIENT_PREFIX } from '../record/table-design.ts';
+import { auditedRecordAccess } from './audited-access.ts';
 import { assertSupported, locate } from './supported.ts';
 
-/** The FHIR read interaction: the current version, 404 when there is none and 410 when it was deleted. */
-export async function readResource(type: string, id: string): Promise<StoredResource> {
+/** Where a resource lives: the patient whose record holds it, if any. */
+async function whereIs(type: string, id: string): Promise<{ partition?: string; patient?: string }> {
+  const partition = locate(type, id) ?? (await findPartition(type, id));
+  if (!partition) throw new NotFoundError(`${type}/${id} is not known`);
+  return {
+    partition,
+    patient: partition.startsWith(PATIENT_PREFIX) ? partition.slice(PATIENT_PREFIX.length) : undefined,
+  };
+}
+
+/**
+ * Reads from a patient's record under the access rules (relationship, objection, labels) with the access
+ * audited; resources outside any patient's record (Organization) need only the scope.
+ */
+async function guarded<T>(
+  ctx: RequestContext,
+  type: string,
+  id: string,
+  interaction: string,
+  read: (
+    partition: string,
+    current: StoredResource | undefined,
+  ) => Promise<{ current: StoredResource | undefined; value: T; references: string[] }>,
+): Promise<T> {
+  const { partition, patient } = await whereIs(type, id);
+  if (!patient) {
+    if (!hasScope(ctx.caller.scopes, type, 'r'))
+      throw new ForbiddenError(`The client's scopes do not allow reading ${type}`);
+    return (await read(partition as string, await readCurrent(type, id, partition))).value;
+  }
+  const resourceKeys = [{ PK: partition as string, SK: currentKey(type, id) }];
+  return auditedRecordAccess(
+    ctx,
+    patient,
+    { interaction, resourceType: type, permission: 'r', resourceKeys },
+    async ({ decision, facts, resources }) => {
+      const result = await read(partition as string, resources[0]);
+      const { current } = result;
+      if (!current || !resourceVisible(ctx.caller, decision, facts, current.resource, current.contributor)) {
+        throw new NotFoundError(`${type}/${id} is not known`);
+      }
+      return result;
+    },
+  );
+}
+
+/** The FHIR read interaction: the current version, 404 when there is none (or it is hidden) and 410 when deleted. */
+export async function readResource(type: string, id: string, ctx: RequestContext): Promise<StoredResource> {
   assertSupported(type, 'read');
-  const stored = await readCurrent(type, id, locate(type, id));
-  if (!stored) throw new NotFoundError(`${type}/${id} is not known`);
-  if (stored.deleted) throw new GoneError(`${type}/${id} has been deleted`);
-  return stored;
+  return guarded(ctx, type, id, 'read', async (_partition, current) => {
+    if (current?.deleted) throw new GoneError(`${type}/${id} has been deleted`);
+    return { current, value: current as StoredResource, references: [reference(current)] };
+  });
 }
 
 /** The FHIR vread interaction: one version; 404 when there is no such version, 410 for a deletion. */
-export async function readResourceVersion(type: string, id: string, vid: string): Promise<StoredResource> {
+export async function readResourceVersion(type: string, id: string, vid: string, ctx: RequestContext) {
   assertSupported(type, 'vread');
-  const partition = locate(type, id);
   if (!/^\d{1,10}$/.test(vid)) throw new NotFoundError(`${type}/${id} has no version '${vid}'`);
-  const stored = await readVersion(type, id, Number(vid), partition);
-  if (!stored) throw new NotFoundError(`${type}/${id} has no version ${vid}`);
-  if (stored.deleted) throw new GoneError(`${type}/${id} version ${vid} is a deletion`);
-  return stored;
+  return guarded(ctx, type, id, 'vread', async (partition, current) => {
+    const version =
+      current?.versionId === Number(vid)
+        ? current
+        : current && (await readVersion(type, id, Number(vid), partition));
+    if (current && !version) throw new NotFoundError(`${type}/${id} has no version ${vid}`);
+    if (version?.deleted) throw new GoneError(`${type}/${id} version ${vid} is a deletion`);
+    return { current, value: version as StoredResource, references: [reference(version)] };
+  });
 }
 
-/** Every version of a resource, for its history Bundle; 404 when the resource never existed. */
-export async function readResourceHistory(type: string, id: string): Promise<StoredResource[]> {
+/** Every version of a resource, newest first, for its history Bundle; 404 when the resource never existed. */
+export async function readResourceHistory(
+  type: string,
+  id: string,
+  ctx: RequestContext,
+): Promise<StoredResource[]> {
   assertSupported(type, 'history-instance');
-  const current = await readCurrent(type, id, locate(type, id));
-  if (!current) throw new NotFoundError(`${type}/${id} is not known`);
-  return readAllVersions(current);
+  return guarded(ctx, type, id, 'history-instance', async (_partition, current) => {
+    const versions = current ? await readAllVersions(current) : [];
+    return { current, value: versions, references: versions.map(reference) };
+  });
+}
+
+function reference(stored: StoredResource | undefined): string {
+  if (!stored) return '';
+  const { resourceType, id } = stored.resource as Resource & { id: string };
+  return `${resourceType}/${id}/_history/${stored.versionId}`;
 }
 
 /** A FHIR `history` Bundle of versions, newest first, deletions as DELETE entries without a resource. */

@@ -1,10 +1,12 @@
-import type { Resource } from '@medplum/fhirtypes';
+import type { Consent, Resource } from '@medplum/fhirtypes';
 import { auditEvent } from '../audit/audit-event.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
+import { BadRequestError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { isSharingObjection } from '../record/access-facts-store.ts';
 import { journalItem } from '../record/journal-entry.ts';
 import { commit, type ResourceWrite } from '../record/record-store.ts';
-import { patientPartition } from '../record/table-design.ts';
+import { contributorKey, OBJECTION_KEY, patientPartition } from '../record/table-design.ts';
 
 /** A write worked out but not yet made: what to store, for which patient, what to answer and what it raises. */
 export interface WritePlan {
@@ -55,10 +57,44 @@ export async function commitPlans(
   const registeredPatients = plans
     .filter((p) => p.requiresRegisteredPatient && !patientsWritten.has(p.patient))
     .map((p) => p.patient);
+  // Contributing makes a relationship: the organisation may read the record from now on.
+  const contributors = [...byPatient.keys()].map((patient) => ({
+    PK: patientPartition(patient),
+    SK: contributorKey(ctx.caller.odsCode),
+  }));
   await commit(
     plans.map((p) => p.write),
-    { registeredPatients, items: journal },
+    { registeredPatients, items: [...journal, ...contributors], updates: objectionUpdates(plans) },
   );
+}
+
+/**
+ * Keeps each patient's set of objecting Consents in step with the Consents written or deleted: one update per
+ * patient, since a transaction may touch an item once.
+ */
+function objectionUpdates(plans: WritePlan[]) {
+  const changes = new Map<string, { add: string[]; remove: string[] }>();
+  for (const plan of plans) {
+    const { resource, deleted } = plan.write.next;
+    if (resource.resourceType !== 'Consent') continue;
+    const change = changes.get(plan.patient) ?? { add: [], remove: [] };
+    (!deleted && isSharingObjection(resource as Consent) ? change.add : change.remove).push(
+      resource.id as string,
+    );
+    changes.set(plan.patient, change);
+  }
+  return [...changes].map(([patient, { add, remove }]) => {
+    if (add.length && remove.length) {
+      throw new BadRequestError(
+        'One transaction may not both record and withdraw objections to sharing for a patient',
+      );
+    }
+    return {
+      Key: { PK: patientPartition(patient), SK: OBJECTION_KEY },
+      UpdateExpression: add.length ? 'ADD consents :ids' : 'DELETE consents :ids',
+      ExpressionAttributeValues: { ':ids': new Set(add.length ? add : remove) },
+    };
+  });
 }
 
 function versionReference(resource: Resource, versionId: number): string {

@@ -1,4 +1,6 @@
 import type { Patient, Resource } from '@medplum/fhirtypes';
+import { mayChange } from '../access/access-policy.ts';
+import { hasScope } from '../access/scopes.ts';
 import { eventsForChange } from '../events/classify-change.ts';
 import { safeguardingCodes } from '../events/safeguarding-codes.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
@@ -15,6 +17,7 @@ import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
 import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
+import { refusedChange } from './audited-access.ts';
 import { assertSupported, locate } from './supported.ts';
 import type { WritePlan } from './write-plan.ts';
 
@@ -52,6 +55,9 @@ export async function planCreate(
     resource = withNhsNumberIdentifier(resource as Patient, id);
   }
   const patient = type === 'Patient' ? id : patientOf(resource);
+  if (!hasScope(ctx.caller.scopes, type, 'c')) {
+    throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
+  }
   return plan('create', { ...resource, id } as Resource, patient, previous, ctx);
 }
 
@@ -86,7 +92,14 @@ export async function planUpdate(
       'invariant',
     );
   }
-  if (previous && !previous.deleted) assertCurrentVersion(ifMatch, previous.versionId);
+  const live = previous && !previous.deleted ? previous : undefined;
+  const refusal = live
+    ? mayChange(ctx.caller, type, 'u', live.contributor)
+    : hasScope(ctx.caller.scopes, type, 'c')
+      ? undefined
+      : `The client's scopes do not allow creating ${type}`;
+  if (refusal) throw await refusedChange(ctx, patient, live ? 'update' : 'create', refusal);
+  if (live) assertCurrentVersion(ifMatch, live.versionId);
   return plan(previous && !previous.deleted ? 'update' : 'create', resource, patient, previous, ctx);
 }
 
@@ -104,6 +117,9 @@ export async function planDelete(
   const previous = await readCurrent(type, id, locate(type, id));
   if (!previous) throw new NotFoundError(`${type}/${id} is not known`);
   if (previous.deleted) return undefined;
+  const patient = type === 'Patient' ? id : patientOf(previous.resource);
+  const refusal = mayChange(ctx.caller, type, 'd', previous.contributor);
+  if (refusal) throw await refusedChange(ctx, patient, 'delete', refusal);
   if (ifMatch !== undefined && ifMatch !== previous.versionId) {
     throw new PreconditionFailedError(
       `If-Match W/"${ifMatch}" is stale: the current version is W/"${previous.versionId}"`,
@@ -116,7 +132,6 @@ export async function planDelete(
     lastUpdated,
     contributor: previous.contributor,
   });
-  const patient = type === 'Patient' ? id : patientOf(previous.resource);
   return {
     interaction: 'delete',
     write: { next: { ...previous, resource, versionId, lastUpdated, deleted: true }, previous },

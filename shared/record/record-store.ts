@@ -6,13 +6,14 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Patient, Resource } from '@medplum/fhirtypes';
 import { documentClient, tableName } from '../aws/clients.ts';
 import {
   PayloadTooLargeError,
   PreconditionFailedError,
   UnprocessableEntityError,
 } from '../fhir/operation-outcome.ts';
+import { registeredPracticeOf } from './registered-practice.ts';
 import { currentKey, historyKey, ownPartition, patientPartition, tableDesign } from './table-design.ts';
 
 /** A version of a resource as the table holds it. */
@@ -62,7 +63,8 @@ export async function readCurrent(
   return Item ? fromItem(Item) : undefined;
 }
 
-async function findPartition(resourceType: string, id: string): Promise<string | undefined> {
+/** The partition holding a resource, from the by-id index (one Query). */
+export async function findPartition(resourceType: string, id: string): Promise<string | undefined> {
   const { Items } = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
@@ -79,8 +81,10 @@ async function findPartition(resourceType: string, id: string): Promise<string |
 export interface CommitExtras {
   /** NHS numbers whose Patient must be registered (present, not deleted) when the transaction lands. */
   registeredPatients?: string[];
-  /** Further items to put (journal entries: audit and outbox). */
+  /** Further items to put (journal entries: audit and outbox; contributor markers). */
   items?: Item[];
+  /** Atomic updates of access facts (the set of objecting Consents). */
+  updates?: { Key: { PK: string; SK: string }; UpdateExpression: string; ExpressionAttributeValues: Item }[];
 }
 
 /**
@@ -121,6 +125,7 @@ export async function commit(writes: ResourceWrite[], extras: CommitExtras = {})
   }
   const firstExtra = items.length;
   for (const Item of extras.items ?? []) items.push({ Put: { TableName, Item } });
+  for (const update of extras.updates ?? []) items.push({ Update: { TableName, ...update } });
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new PayloadTooLargeError(
       `This change needs ${items.length} writes, more than the ${MAX_TRANSACTION_ITEMS} one atomic transaction can hold: split it`,
@@ -231,11 +236,13 @@ async function queryAll(input: QueryCommandInput): Promise<Item[]> {
 
 function toCurrentItem(v: StoredResource): Item {
   const { resourceType, id } = v.resource as Resource & { id: string };
+  const practice = resourceType === 'Patient' ? registeredPracticeOf(v.resource as Patient) : undefined;
   return {
     PK: v.partition,
     SK: currentKey(resourceType, id),
     GSI1PK: `${resourceType}/${id}`,
     ...attributes(v),
+    ...(practice && !v.deleted ? { registeredPractice: practice } : {}),
   };
 }
 
@@ -257,7 +264,8 @@ function attributes(v: StoredResource): Item {
   };
 }
 
-function fromItem(item: Item): StoredResource {
+/** A stored version from its table item. */
+export function fromItem(item: Item): StoredResource {
   return {
     partition: item.PK as string,
     resource: JSON.parse(item.resource as string) as Resource,

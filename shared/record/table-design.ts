@@ -11,8 +11,9 @@ export const tableDesign = {
   byIdIndex: { name: 'byId', partitionKey: 'GSI1PK' },
 } as const;
 
+export const PATIENT_PREFIX = 'PATIENT#';
 /** Partition of a patient's record. */
-export const patientPartition = (nhsNumber: string) => `PATIENT#${nhsNumber}`;
+export const patientPartition = (nhsNumber: string) => `${PATIENT_PREFIX}${nhsNumber}`;
 /** Partition of a resource that belongs to no patient (Organization, Subscription). */
 export const ownPartition = (resourceType: string, id: string) => `${resourceType.toUpperCase()}#${id}`;
 /** Sort key of a resource's current version. */
@@ -28,3 +29,7 @@ export const assertionKey = (clientId: string, jti: string) => ({
 /** Sort key of a journal entry (audit + outbox), in time order within the partition. */
 export const journalKey = (recorded: string, id: string) => `${JOURNAL_PREFIX}${recorded}#${id}`;
 export const JOURNAL_PREFIX = '_journal#';
+/** Sort key of the marker that an organisation has contributed to a patient's record. */
+export const contributorKey = (odsCode: string) => `_access#contributor#${odsCode}`;
+/** Sort key of the set of a patient's active Consents that object to sharing. */
+export const OBJECTION_KEY = '_access#objection';

@@ -1,0 +1,14 @@
+/**
+ * What the access rules need to know about one patient's record, for one calling organisation:
+ * read in one round trip beside the data itself.
+ */
+export interface RecordAccessFacts {
+  /** The Patient is registered (present and not deleted). */
+  patientRegistered: boolean;
+  /** ODS code of the patient's registered GP practice (`Patient.generalPractitioner`). */
+  registeredPractice?: string;
+  /** The calling organisation has contributed to this record. */
+  callerContributed: boolean;
+  /** The patient has an active Consent with a `deny` provision: an objection to sharing. */
+  sharingObjection: boolean;
+}

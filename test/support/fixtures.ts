@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const EXAMPLES = join(import.meta.dirname, '../../../shared/fhir-test-cases/examples');
+
+/** One of HL7's official R4 example resources, unchanged. */
+export function officialExample(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
+}
+
+/** A UK Core-style Patient registered at `practice`. */
+export function ukPatient(nhs: string, practice = 'A81001', extra: Record<string, unknown> = {}) {
+  return {
+    resourceType: 'Patient',
+    id: nhs,
+    identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhs }],
+    name: [{ use: 'official', family: 'Testpatient', given: ['Robin'] }],
+    gender: 'unknown',
+    birthDate: '1979-02-28',
+    generalPractitioner: [{ reference: `Organization/${practice}` }],
+    ...extra,
+  };
+}
