@@ -1,3 +1,4 @@
+import { setAuditFailing } from './audit-fault.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { LocalRoute } from './gateway.ts';
 import type { StreamPoller } from './stream-poller.ts';
@@ -5,7 +6,8 @@ import type { StreamPoller } from './stream-poller.ts';
 /**
  * `/_sandbox/events` (GET): what the sandbox's bus published and could not deliver, and the stream batches
  * that failed — what ops would read off EventBridge metrics and dead-letter queues.
- * `/_sandbox/faults` (POST `{"eventBridge": "fail" | "ok"}`): makes publishing fail, for fault tests.
+ * `/_sandbox/faults` (POST `{"eventBridge": "fail" | "ok"}` and/or `{"audit": "fail" | "ok"}`): makes publishing
+ * or the audit store fail, for fault tests.
  * Sandbox only: nothing like it is deployed.
  */
 export function sandboxControl(bus: LocalEventBus, poller: StreamPoller): LocalRoute {
@@ -25,13 +27,16 @@ export function sandboxControl(bus: LocalEventBus, poller: StreamPoller): LocalR
     if (req.url === '/_sandbox/faults' && req.method === 'POST') {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const { eventBridge } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
-        eventBridge?: string;
-      };
-      if (eventBridge !== 'fail' && eventBridge !== 'ok')
-        return reply(400, { error: 'eventBridge must be fail or ok' });
-      bus.failPublishing = eventBridge === 'fail';
-      return reply(200, { eventBridge });
+      const faults = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>;
+      const names = Object.keys(faults);
+      const valid = names.every(
+        (k) => ['eventBridge', 'audit'].includes(k) && ['fail', 'ok'].includes(faults[k] ?? ''),
+      );
+      if (!names.length || !valid)
+        return reply(400, { error: 'give eventBridge and/or audit, each fail or ok' });
+      if (faults.eventBridge) bus.failPublishing = faults.eventBridge === 'fail';
+      if (faults.audit) setAuditFailing(faults.audit === 'fail');
+      return reply(200, faults);
     }
     return false;
   };

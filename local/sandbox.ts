@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { installAuditFault } from './audit-fault.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
@@ -88,6 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const admin = new DynamoDBClient({ endpoint: dynamodb.endpoint });
     const streamArn = await ensureRecordTable(admin, TABLE_NAME);
     await ensureIdempotencyTable(admin, IDEMPOTENCY_TABLE_NAME);
+    await installAuditFault();
     const { seedSandbox } = await import('./seed.ts');
     await seedSandbox();
 
