@@ -1,0 +1,396 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Issue } from '#shared/fhir/operation-outcome';
+import { validateResource } from '#shared/fhir/validation/validate-resource';
+
+const testCases = join(import.meta.dirname, '../../../shared/fhir-test-cases');
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** An HL7 R4 example, copied so that a test can break it. */
+function example<T = Record<string, unknown>>(file: string): T {
+  return readJson(join(testCases, 'examples', file)) as T;
+}
+
+function errors(issues: Issue[]): Issue[] {
+  return issues.filter((i) => (i.severity ?? 'error') === 'error');
+}
+
+/** The single error a broken resource gets, for tests that break one thing. */
+function onlyError(resource: unknown): Issue {
+  const found = errors(validateResource(resource));
+  expect(found, JSON.stringify(found, null, 1)).toHaveLength(1);
+  return found[0] as Issue;
+}
+
+describe('validateResource on HL7 R4 examples', () => {
+  const files = readdirSync(join(testCases, 'examples')).filter((f) => f.endsWith('.json'));
+
+  it.each(files)('accepts %s with no error', (file) => {
+    const resource = example(file);
+
+    const found = errors(validateResource(resource));
+
+    expect(found).toEqual([]);
+  });
+});
+
+interface ManifestCase {
+  name: string;
+  file: string;
+  resourceType: string;
+  valid: boolean;
+  errors: string[];
+}
+
+/**
+ * Invalid cases whose verdict rests on what this validator does not evaluate, by design: it checks base R4, not
+ * profiles, extension definitions, terminology, signatures or references to other resources.
+ */
+const excluded: Record<string, string> = {
+  'bundle-document-versioned-references-bad': 'resolves references between the entries of a document Bundle',
+  'sp-diff-type': 'compares with the SearchParameter it is derivedFrom, which must be fetched',
+  'obs-temp-bad': 'fails the body temperature profile (a LOINC code it requires), not base R4',
+  'pat-dob-ext':
+    'an extension whose definition cannot be found; FHIR lets a server accept extensions it does not know',
+  'pat-example-extensions': 'an unknown extension and the policy against example.org URLs, as above',
+  'maiden-name-extension': "judged against the R5 extension pack's definition of humanname-mothers-family",
+  'ips-htmlrefs-backwards':
+    'the narrativeLink extension definition (R5) and references resolved inside the Bundle',
+  'vs-params-4': "a rule of HL7's validator on the ValueSet parameter extension, not of R4",
+  'signatures-example-2': 'verifies a digital signature against its certificate',
+};
+
+/** The share of judged invalid cases rejected: all of them, as of this change. */
+const invalidRejectedFloor = 1;
+
+describe("validateResource against HL7's validator test cases", () => {
+  const directory = join(testCases, 'validator');
+  const manifest = readJson(join(directory, 'manifest.json')) as { cases: ManifestCase[] };
+  const cases = manifest.cases.map((c) => {
+    const found = errors(validateResource(readJson(join(directory, c.file))));
+    return { ...c, rejected: found.length > 0, found };
+  });
+  const valid = cases.filter((c) => c.valid);
+  const invalid = cases.filter((c) => !c.valid && !(c.name in excluded));
+
+  it.each(valid.map((c) => [c.name, c] as const))('accepts %s, which HL7 finds valid', (_name, c) => {
+    expect(c.found).toEqual([]);
+  });
+
+  it('rejects the invalid cases it can judge, and prints the figures', () => {
+    const accepted = valid.filter((c) => !c.rejected).length;
+    const rejected = invalid.filter((c) => c.rejected).length;
+    const rejectedExcluded = cases.filter((c) => c.name in excluded && c.rejected).length;
+    console.log(
+      [
+        `valid accepted: ${accepted}/${valid.length}`,
+        `invalid rejected: ${rejected}/${invalid.length}`,
+        `excluded: ${Object.keys(excluded).length} invalid cases (${rejectedExcluded} of them rejected anyway)`,
+        ...invalid.filter((c) => !c.rejected).map((c) => `missed: ${c.name}: ${c.errors[0]}`),
+      ].join('\n'),
+    );
+
+    expect(Object.keys(excluded).every((name) => cases.some((c) => c.name === name && !c.valid))).toBe(true);
+    expect(accepted).toBe(valid.length);
+    expect(rejected / invalid.length).toBeGreaterThanOrEqual(invalidRejectedFloor);
+  });
+});
+
+describe('validateResource rules', () => {
+  it('refuses a gender outside the required value set', () => {
+    const patient = example('patient-example.json');
+    patient.gender = 'banana';
+
+    const issue = onlyError(patient);
+
+    expect(issue).toMatchObject({ code: 'code-invalid', expression: ['Patient.gender'] });
+    expect(issue.diagnostics).toContain('administrative-gender');
+  });
+
+  it('refuses a CodeableConcept with no coding from its required value set', () => {
+    const allergy = example<{ clinicalStatus: { coding: { code: string }[] } }>(
+      'allergyintolerance-example.json',
+    );
+    (allergy.clinicalStatus.coding[0] as { code: string }).code = 'dormant';
+
+    expect(onlyError(allergy)).toMatchObject({
+      code: 'code-invalid',
+      expression: ['AllergyIntolerance.clinicalStatus'],
+    });
+  });
+
+  it('refuses an element the definition does not have', () => {
+    const patient = example('patient-example.json');
+    patient.favouriteColour = 'blue';
+
+    expect(onlyError(patient)).toMatchObject({
+      code: 'structure',
+      expression: ['Patient.favouriteColour'],
+      diagnostics: "Unrecognized element 'favouriteColour'",
+    });
+  });
+
+  it('refuses an Observation without its required code', () => {
+    const observation = example('observation-example.json');
+    delete observation.code;
+
+    expect(onlyError(observation)).toMatchObject({ code: 'required', expression: ['Observation.code'] });
+  });
+
+  it('refuses an Observation without its required status', () => {
+    const observation = example('observation-example.json');
+    delete observation.status;
+
+    expect(onlyError(observation)).toMatchObject({ code: 'required', expression: ['Observation.status'] });
+  });
+
+  it('refuses a date in the wrong format', () => {
+    const patient = example('patient-example.json');
+    patient.birthDate = '25/12/1974';
+
+    expect(onlyError(patient)).toMatchObject({ code: 'value', expression: ['Patient.birthDate'] });
+  });
+
+  it('refuses a date that does not exist', () => {
+    const patient = example('patient-example.json');
+    patient.birthDate = '1974-02-30';
+
+    expect(onlyError(patient).diagnostics).toContain('no such day');
+  });
+
+  it('refuses an empty string', () => {
+    const observation = example<{ code: { text?: string } }>('observation-example.json');
+    observation.code.text = '';
+
+    expect(onlyError(observation)).toMatchObject({ code: 'value', expression: ['Observation.code.text'] });
+  });
+
+  it('warns of a string that is only whitespace', () => {
+    const observation = example<{ code: { text?: string } }>('observation-example.json');
+    observation.code.text = '   ';
+
+    const issues = validateResource(observation);
+
+    expect(errors(issues)).toEqual([]);
+    expect(issues).toContainEqual(
+      expect.objectContaining({ severity: 'warning', expression: ['Observation.code.text'] }),
+    );
+  });
+
+  it('refuses an array where the element takes a single value', () => {
+    const patient = example('patient-example.json');
+    patient.gender = ['male'];
+
+    expect(onlyError(patient)).toMatchObject({ code: 'structure', expression: ['Patient.gender'] });
+  });
+
+  it('refuses a single value where FHIR JSON needs an array', () => {
+    const patient = example<{ name: unknown[] }>('patient-example.json');
+    patient.name = patient.name[0] as unknown[];
+
+    expect(onlyError(patient)).toMatchObject({ code: 'structure', expression: ['Patient.name'] });
+  });
+
+  it('refuses two variants of one choice element', () => {
+    const observation = example('observation-example.json');
+    observation.valueString = 'high';
+
+    expect(onlyError(observation)).toMatchObject({ code: 'structure', expression: ['Observation.value'] });
+  });
+
+  it('refuses a failed invariant', () => {
+    const encounter = example<{ period?: { start: string; end: string } }>('encounter-example.json');
+    encounter.period = { start: '2024-03-02T10:00:00Z', end: '2024-03-01T10:00:00Z' };
+
+    expect(onlyError(encounter)).toMatchObject({
+      code: 'invariant',
+      expression: ['Encounter.period'],
+      diagnostics: "Constraint failed: per-1: 'If present, start SHALL have a lower value than end'",
+    });
+  });
+
+  it('refuses a failed invariant of the resource itself (obs-6: a value and a dataAbsentReason)', () => {
+    const observation = example('observation-example.json');
+    observation.dataAbsentReason = { text: 'Not measured' };
+
+    expect(onlyError(observation)).toMatchObject({ code: 'invariant', expression: ['Observation'] });
+  });
+
+  it('names the element in an array by its index', () => {
+    const observation = example<{ component?: unknown[]; valueQuantity?: unknown }>(
+      'observation-example.json',
+    );
+    delete observation.valueQuantity;
+    observation.component = [
+      { code: { text: 'Systolic' }, valueQuantity: { value: 107, unit: 'mmHg' } },
+      { valueQuantity: { value: 60, unit: 'mmHg' } },
+    ];
+
+    expect(onlyError(observation)).toMatchObject({
+      code: 'required',
+      expression: ['Observation.component[1].code'],
+    });
+  });
+
+  it('refuses empty objects, empty arrays and null', () => {
+    const patient = example('patient-example.json');
+    patient.maritalStatus = {};
+    patient.photo = [];
+    patient.active = null;
+
+    const found = errors(validateResource(patient));
+
+    expect(found.map((i) => i.expression?.[0]).sort()).toEqual([
+      'Patient.active',
+      'Patient.maritalStatus',
+      'Patient.photo',
+    ]);
+  });
+
+  it('refuses a number given as a string and a boolean given as a string', () => {
+    const patient = example('patient-example.json');
+    patient.active = 'true';
+    patient.multipleBirthInteger = '2';
+
+    const found = errors(validateResource(patient));
+
+    expect(found.map((i) => i.code)).toEqual(['value', 'value']);
+  });
+
+  it('checks the primitive extensions of a `_name` twin', () => {
+    const patient = example('patient-example.json');
+    patient._gender = { extension: [{ valueString: 'no url' }] };
+
+    expect(onlyError(patient)).toMatchObject({
+      code: 'required',
+      expression: ['Patient.gender.extension[0].url'],
+    });
+  });
+
+  it('refuses an Extension with both a value and extensions (ext-1)', () => {
+    const patient = example('patient-example.json');
+    patient.extension = [
+      { url: 'https://example.org/x', valueString: 'a', extension: [{ url: 'y', valueString: 'b' }] },
+    ];
+
+    expect(onlyError(patient)).toMatchObject({ code: 'invariant', expression: ['Patient.extension[0]'] });
+  });
+
+  it('refuses a reference to a resource type the element does not allow', () => {
+    const observation = example<{ subject: { reference: string } }>('observation-example.json');
+    observation.subject.reference = 'Organization/1';
+
+    expect(onlyError(observation)).toMatchObject({ expression: ['Observation.subject.reference'] });
+  });
+
+  it('validates contained resources and their references (ref-1, dom-3)', () => {
+    const condition = example('condition-example.json');
+    condition.contained = [{ resourceType: 'Practitioner', id: 'p1', gender: 'robot' }];
+    condition.asserter = { reference: '#p2' };
+
+    const found = errors(validateResource(condition));
+
+    expect(found.map((i) => i.expression?.[0]).sort()).toEqual([
+      'Condition',
+      'Condition.asserter',
+      'Condition.contained[0].gender',
+    ]);
+  });
+
+  it('validates the entries of a Bundle', () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:5d3e3c2a-6b7b-4f6e-8b1a-1f6f0b5e2a11',
+          resource: example('patient-example.json'),
+        },
+        {
+          fullUrl: 'urn:uuid:0c3a6f5e-9b0d-4a8b-a3c8-6f2d3e4b5a60',
+          resource: { resourceType: 'Observation' },
+        },
+        { fullUrl: 'urn:uuid:1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d', resource: { resourceType: 'Banana' } },
+      ],
+    };
+
+    const found = errors(validateResource(bundle));
+
+    expect(found.map((i) => i.expression?.[0]).sort()).toEqual([
+      'Bundle.entry[1].resource.code',
+      'Bundle.entry[1].resource.status',
+      'Bundle.entry[2].resource',
+    ]);
+  });
+
+  it('checks a resource of a type it does not compile for FHIR JSON structure only', () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:5d3e3c2a-6b7b-4f6e-8b1a-1f6f0b5e2a11',
+          resource: { resourceType: 'Account', name: '' },
+        },
+      ],
+    };
+
+    expect(onlyError(bundle)).toMatchObject({ expression: ['Bundle.entry[0].resource.name'] });
+  });
+
+  it('refuses what is not a resource', () => {
+    expect(validateResource([])).toMatchObject([{ code: 'structure' }]);
+    expect(validateResource({ id: 'x' })).toMatchObject([{ code: 'required' }]);
+    expect(validateResource({ resourceType: 'Banana' })).toMatchObject([{ code: 'structure' }]);
+    expect(validateResource({ resourceType: 'Claim' })).toMatchObject([{ code: 'not-supported' }]);
+  });
+
+  it('refuses narrative with a script', () => {
+    const flag = example<{ text: { div: string } }>('flag-example.json');
+    flag.text.div = '<div xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script>Flag</div>';
+
+    expect(onlyError(flag)).toMatchObject({ code: 'value', expression: ['Flag.text.div'] });
+  });
+
+  it('accepts 5 MB of inline data: the 1 MB limit is for strings, not base64Binary', () => {
+    const document = example<{ content: { attachment: Record<string, unknown> }[] }>(
+      'documentreference-example.json',
+    );
+    const bytes = randomBytes(5 * 1024 * 1024);
+    Object.assign((document.content[0] as { attachment: Record<string, unknown> }).attachment, {
+      data: bytes.toString('base64'),
+      size: bytes.length,
+    });
+
+    expect(errors(validateResource(document))).toEqual([]);
+  });
+
+  it('refuses base64 with characters outside its alphabet', () => {
+    const document = example<{ content: { attachment: Record<string, unknown> }[] }>(
+      'documentreference-example.json',
+    );
+    (document.content[0] as { attachment: Record<string, unknown> }).attachment.data = 'aGVsbG8_';
+
+    expect(onlyError(document)).toMatchObject({
+      code: 'value',
+      expression: ['DocumentReference.content[0].attachment.data'],
+    });
+  });
+
+  it('refuses an Attachment whose size is not that of its data', () => {
+    const document = example<{ content: { attachment: Record<string, unknown> }[] }>(
+      'documentreference-example.json',
+    );
+    Object.assign((document.content[0] as { attachment: Record<string, unknown> }).attachment, {
+      data: 'aGVsbG8=',
+      size: 6,
+    });
+
+    expect(onlyError(document).diagnostics).toContain('does not match the 5 bytes');
+  });
+});
