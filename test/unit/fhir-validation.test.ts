@@ -393,4 +393,39 @@ describe('validateResource rules', () => {
 
     expect(onlyError(document).diagnostics).toContain('does not match the 5 bytes');
   });
+
+  it('never throws, whatever JSON it is given', () => {
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const junk = [
+      null,
+      [],
+      {},
+      '',
+      0,
+      -1.5,
+      'x',
+      true,
+      [null],
+      [{}],
+      { resourceType: 'Patient' },
+      { reference: '#' },
+    ];
+    const mutate = (v: unknown): unknown => {
+      if (random() < 0.08) return junk[Math.floor(random() * junk.length)];
+      if (Array.isArray(v)) return v.map(mutate);
+      if (typeof v !== 'object' || v === null) return v;
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [random() < 0.02 ? `_${k}` : k, mutate(x)]),
+      );
+    };
+    const files = readdirSync(join(testCases, 'examples')).filter((f) => f.endsWith('.json'));
+
+    for (const file of files) {
+      for (let i = 0; i < 50; i++) expect(() => validateResource(mutate(example(file)))).not.toThrow();
+    }
+  });
 });
