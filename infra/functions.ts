@@ -14,6 +14,10 @@ export interface FunctionDefinition {
     tokenSigningKey?: 'sign' | 'verify';
     bucket?: 'read' | 'readWrite';
     bus?: 'put';
+    /** The Powertools idempotency table (`IDEMPOTENCY_TABLE_NAME`), for retried POSTs. */
+    idempotency?: 'readWrite';
+    /** The search paging cursors' HMAC key in Secrets Manager (`CURSOR_SECRET_ARN`). */
+    cursorSecret?: 'read';
   };
 }
 
@@ -37,7 +41,7 @@ export const functions = {
     description: 'FHIR R4 API: capability statement, contribute, read and search the shared record',
     memoryMb: 256,
     timeoutSeconds: 29,
-    grants: { table: 'readWrite' },
+    grants: { table: 'readWrite', idempotency: 'readWrite', cursorSecret: 'read' },
   },
   'outbox-publisher': {
     entry: 'functions/outbox-publisher/handler.ts',
