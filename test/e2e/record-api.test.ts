@@ -11,6 +11,8 @@ async function registeredPatient(role: 'gp' | 'acute' = 'gp'): Promise<string> {
   return nhs;
 }
 
+const asResource = (r: Record<string, unknown>) => r as { resourceType: string };
+
 const withoutServerFields = (r: Record<string, unknown>) => {
   const { id: _id, meta: _meta, ...rest } = r;
   return rest;
@@ -39,7 +41,10 @@ describe('official HL7 R4 examples', () => {
         [element]: { ...(example[element] as object), reference: `Patient/${nhs}` },
       };
       const fhir = await fhirClient('gp');
-      const created = await fhir.create({ resourceType: body.resourceType as string, body });
+      const created = await fhir.create({
+        resourceType: body.resourceType as string,
+        body: asResource(body),
+      });
       expect(created.id).not.toBe(example.id);
       const read = await fhir.read({ resourceType: body.resourceType as string, id: created.id as string });
       expect(withoutServerFields(read)).toEqual(withoutServerFields(body));
@@ -55,7 +60,7 @@ describe('official HL7 R4 examples', () => {
     ];
     const body = { ...example, id: nhs, identifier };
     const fhir = await fhirClient('gp');
-    await fhir.update({ resourceType: 'Patient', id: nhs, body });
+    await fhir.update({ resourceType: 'Patient', id: nhs, body: asResource(body) });
     expect(withoutServerFields(await fhir.read({ resourceType: 'Patient', id: nhs }))).toEqual(
       withoutServerFields(body),
     );
@@ -98,7 +103,10 @@ describe('create, read, vread, update, delete, history', () => {
     const fhir = await fhirClient('gp');
     const created = await fhir.create({
       resourceType: 'Observation',
-      body: { ...officialExample('observation-example.json'), subject: { reference: `Patient/${nhs}` } },
+      body: asResource({
+        ...officialExample('observation-example.json'),
+        subject: { reference: `Patient/${nhs}` },
+      }),
     });
     const id = created.id as string;
     const path = `/Observation/${id}`;
@@ -131,10 +139,10 @@ describe('create, read, vread, update, delete, history', () => {
     const fhir = await fhirClient('gp');
     const created = await fhir.create({
       resourceType: 'AllergyIntolerance',
-      body: {
+      body: asResource({
         ...officialExample('allergyintolerance-example.json'),
         patient: { reference: `Patient/${nhs}` },
-      },
+      }),
     });
     const id = created.id as string;
     const deleted = await fhirFetch('gp', `/AllergyIntolerance/${id}`, { method: 'DELETE' });
@@ -163,7 +171,10 @@ describe('bad input changes nothing', () => {
     const nhs = newNhsNumber();
     const response = await fhirFetch('gp', '/Condition', {
       method: 'POST',
-      body: { ...officialExample('condition-example.json'), subject: { reference: `Patient/${nhs}` } },
+      body: asResource({
+        ...officialExample('condition-example.json'),
+        subject: { reference: `Patient/${nhs}` },
+      }),
     });
     expect(response.status).toBe(422);
     expect(response.body.resourceType).toBe('OperationOutcome');
@@ -206,7 +217,10 @@ describe('optimistic concurrency', () => {
     const fhir = await fhirClient('gp');
     const created = await fhir.create({
       resourceType: 'Condition',
-      body: { ...officialExample('condition-example.json'), subject: { reference: `Patient/${nhs}` } },
+      body: asResource({
+        ...officialExample('condition-example.json'),
+        subject: { reference: `Patient/${nhs}` },
+      }),
     });
     const id = created.id as string;
     const results = await Promise.all(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rememberPatientDetail } from './test-patients.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../../shared/fhir-test-cases/examples');
 
@@ -10,6 +11,7 @@ export function officialExample(file: string): Record<string, unknown> {
 
 /** A UK Core-style Patient registered at `practice`. */
 export function ukPatient(nhs: string, practice = 'A81001', extra: Record<string, unknown> = {}) {
+  rememberPatientDetail(nhs, 'Testpatient', 'Robin', '1979-02-28');
   return {
     resourceType: 'Patient',
     id: nhs,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -23,6 +23,9 @@ declare module 'vitest' {
 
 let child: ChildProcess | undefined;
 
+/** Everything the test sandbox printed: its handlers' logs, read afterwards by the log audit. */
+export const SANDBOX_LOG = resolve('test/artifacts/sandbox.log');
+
 /**
  * Starts the sandbox exactly as `npm start` does (a child process on real emulators, in a fresh folder and
  * port) for the integration and end-to-end tests, and stops it afterwards, Java included.
@@ -30,9 +33,9 @@ let child: ChildProcess | undefined;
 export async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'scr-test-'));
   const port = await freePort();
-  const artifacts = resolve('test/artifacts');
-  mkdirSync(artifacts, { recursive: true });
-  const logFile = join(artifacts, 'sandbox.log');
+  mkdirSync(resolve('test/artifacts'), { recursive: true });
+  const logFile = SANDBOX_LOG;
+  rmSync(resolve('test/artifacts/test-patients.txt'), { force: true });
   const log = createWriteStream(logFile);
   const started = performance.now();
   child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--fresh', '--dir', dir], {

@@ -1,3 +1,5 @@
+import { rememberPatientDetail } from './test-patients.ts';
+
 /** A random NHS number that passes the Modulus 11 check, in the 999 range not issued to real people. */
 export function newNhsNumber(): string {
   for (;;) {
@@ -6,7 +8,9 @@ export function newNhsNumber(): string {
     for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
     const check = 11 - (sum % 11);
     if (check === 10) continue;
-    return `${digits}${check === 11 ? 0 : check}`;
+    const nhs = `${digits}${check === 11 ? 0 : check}`;
+    rememberPatientDetail(nhs);
+    return nhs;
   }
 }
 
