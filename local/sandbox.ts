@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -80,6 +81,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       BUCKET_NAME: DOCUMENTS_BUCKET,
       PUBLIC_BASE_URL: url,
       TOKEN_SIGNING_JWK: JSON.stringify(keys.serviceKey),
+      // Paging cursors live an hour at most; a new key per start just ends the old ones early.
+      CURSOR_SECRET: randomBytes(32).toString('base64url'),
       CLIENT_REGISTRY: JSON.stringify(keys.registry),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
