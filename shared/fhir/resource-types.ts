@@ -38,6 +38,9 @@ export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   Immunization: clinical('patient'),
   DocumentReference: clinical('subject'),
   Consent: clinical('patient'),
+  Task: clinical('for'),
+  // The audit trail: searchable by those entitled to it, never written or changed through the API.
+  AuditEvent: { interactions: ['search-type'] },
 };
 
 /** The definition of a supported type, or undefined. */
