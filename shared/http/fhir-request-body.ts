@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { MAX_DOCUMENT_BODY_BYTES } from '../documents/document-limits.ts';
 import {
   BadRequestError,
   PayloadTooLargeError,
@@ -11,7 +12,8 @@ const JSON_TYPES = ['application/fhir+json', 'application/json'];
 
 /**
  * The request's JSON body as an object, or a 4xx saying why not: no body, a content type other than FHIR JSON,
- * a body over 5 MB, malformed JSON, or JSON that is not an object. Expects normalised (lower-case) headers.
+ * a body over 5 MB (5.5 MB for a DocumentReference), malformed JSON, or JSON that is not an object. Expects
+ * normalised (lower-case) headers.
  */
 export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unknown> {
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -22,8 +24,10 @@ export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unk
   }
   if (!event.body) throw new BadRequestError('The request has no body');
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES} bytes`);
+  // A DocumentReference may carry an inline document, whose base64 needs more room (document-limits.ts).
+  const limit = event.pathParameters?.type === 'DocumentReference' ? MAX_DOCUMENT_BODY_BYTES : MAX_BODY_BYTES;
+  if (Buffer.byteLength(raw, 'utf8') > limit) {
+    throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
   }
   let parsed: unknown;
   try {

@@ -1,5 +1,6 @@
 import type { Consent, Resource } from '@medplum/fhirtypes';
 import { auditEvent } from '../audit/audit-event.ts';
+import { type StagedDocument, withStagedDocuments } from '../documents/staged-documents.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
@@ -18,6 +19,12 @@ export interface WritePlan {
   requiresRegisteredPatient: boolean;
   response: { status: number; resource?: Resource; location?: string };
   events: OutboxEvent[];
+  /** Further resource writes of the same request (the documents a DocumentReference supersedes). */
+  related?: ResourceWrite[];
+  /** Further items put in the same transaction (the pointers of a document's Binaries). */
+  items?: Record<string, unknown>[];
+  /** Document bytes put in S3 before the transaction, and deleted again if it fails. */
+  staged?: StagedDocument[];
 }
 
 const ACTION = { create: 'C', update: 'U', delete: 'D' } as const;
@@ -44,7 +51,9 @@ export async function commitPlans(
         action: group.length === 1 ? ACTION[(group[0] as WritePlan).interaction] : 'E',
         outcome: '0',
         patient,
-        resources: group.map((p) => versionReference(p.write.next.resource, p.write.next.versionId)),
+        resources: group.flatMap((p) =>
+          [p.write, ...(p.related ?? [])].map((w) => versionReference(w.next.resource, w.next.versionId)),
+        ),
       }),
       events: group.flatMap((p) => p.events),
     }),
@@ -62,9 +71,14 @@ export async function commitPlans(
     PK: patientPartition(patient),
     SK: contributorKey(ctx.caller.odsCode),
   }));
-  await commit(
-    plans.map((p) => p.write),
-    { registeredPatients, items: [...journal, ...contributors], updates: objectionUpdates(plans) },
+  const items = [...journal, ...contributors, ...plans.flatMap((p) => p.items ?? [])];
+  await withStagedDocuments(
+    plans.flatMap((p) => p.staged ?? []),
+    () =>
+      commit(
+        plans.flatMap((p) => [p.write, ...(p.related ?? [])]),
+        { registeredPatients, items, updates: objectionUpdates(plans) },
+      ),
   );
 }
 

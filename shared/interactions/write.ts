@@ -1,6 +1,7 @@
-import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { DocumentReference, Patient, Resource } from '@medplum/fhirtypes';
 import { mayChange } from '../access/access-policy.ts';
 import { hasScope } from '../access/scopes.ts';
+import { prepareDocument } from '../documents/prepare-document.ts';
 import { eventsForChange } from '../events/classify-change.ts';
 import { safeguardingCodes } from '../events/safeguarding-codes.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
@@ -142,20 +143,25 @@ export async function planDelete(
   };
 }
 
-function plan(
+async function plan(
   interaction: 'create' | 'update',
   resource: Resource,
   patient: string,
   previous: StoredResource | undefined,
   ctx: RequestContext,
-): WritePlan {
+): Promise<WritePlan> {
   const type = resource.resourceType;
   const id = resource.id as string;
   const versionId = (previous?.versionId ?? 0) + 1;
   const lastUpdated = new Date().toISOString();
   const live = previous && !previous.deleted ? previous : undefined;
   const contributor = live?.contributor ?? ctx.caller.odsCode;
-  const stored = withServerMeta(resource, { versionId, lastUpdated, contributor });
+  // A document's bytes are checked and given a Binary, and what it replaces superseded (CONTRACT §6).
+  const document =
+    type === 'DocumentReference'
+      ? await prepareDocument(resource as DocumentReference, patient, ctx)
+      : undefined;
+  const stored = withServerMeta(document?.resource ?? resource, { versionId, lastUpdated, contributor });
   const partition = partitionOf(type, id, patient);
   return {
     interaction,
@@ -175,6 +181,7 @@ function plan(
       contributor,
       safeguardingCodes: safeguardingCodes(),
     }),
+    ...(document ? { related: document.related, items: document.items, staged: document.staged } : {}),
   };
 }
 
