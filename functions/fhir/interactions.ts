@@ -6,13 +6,17 @@ import { fhirRequestBody } from '#shared/http/fhir-request-body';
 import { fhirResponse } from '#shared/http/fhir-response';
 import { idempotentPost } from '#shared/http/idempotent-post';
 import { type RequestContext, requestContext } from '#shared/http/request-context';
+import { searchQuery } from '#shared/http/search-query';
 import { processBundle } from '#shared/interactions/bundle';
+import { conditionalCreateMatch } from '#shared/interactions/conditional-create';
+import { everything } from '#shared/interactions/everything';
 import {
   historyBundle,
   readResource,
   readResourceHistory,
   readResourceVersion,
 } from '#shared/interactions/read';
+import { searchType } from '#shared/interactions/search';
 import { validateOperation } from '#shared/interactions/validate';
 import { planCreate, planDelete, planUpdate } from '#shared/interactions/write';
 import { commitPlans, type WritePlan } from '#shared/interactions/write-plan';
@@ -51,10 +55,25 @@ export const interactions: Record<string, Interaction> = {
   create: async (r) => {
     const ctx = context(r);
     const body = fhirRequestBody(r.event);
+    const type = param(r, 'type');
     return idempotentPost(
       { clientId: ctx.caller.clientId, requestId: r.event.headers['x-request-id'], path: r.event.path },
-      async () => written(await planCreate(param(r, 'type'), body, ctx), ctx),
+      async () => {
+        const existing = await conditionalCreateMatch(type, body, r.event.headers['if-none-exist'], ctx);
+        return existing ? fhirResponse(200, existing) : written(await planCreate(type, body, ctx), ctx);
+      },
     );
+  },
+
+  'search-type': async (r) => {
+    const ctx = context(r);
+    const lenient = /handling=lenient/i.test(r.event.headers.prefer ?? '');
+    return fhirResponse(200, await searchType(param(r, 'type'), searchQuery(r.event), ctx, { lenient }));
+  },
+
+  everything: async (r) => {
+    const ctx = context(r);
+    return fhirResponse(200, await everything(param(r, 'type'), param(r, 'id'), searchQuery(r.event), ctx));
   },
 
   update: async (r) => {

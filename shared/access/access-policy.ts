@@ -9,7 +9,7 @@ const RESTRICTED = ['R', 'V'];
 
 /** The outcome of asking whether a caller may see a patient's record. */
 export type RecordAccessDecision =
-  | { allowed: true; basis: 'registered-practice' | 'contributor' | 'break-glass' }
+  | { allowed: true; basis: 'registered-practice' | 'contributor' | 'break-glass' | 'auditor' }
   | { allowed: false; status: 403; reason: string };
 
 /**
@@ -39,6 +39,23 @@ export function decideRecordAccess(
     status: 403,
     reason:
       'The organisation has no legitimate relationship with this patient (not the registered practice, no contribution)',
+  };
+}
+
+/**
+ * Whether the caller may read a patient's audit trail (CONTRACT §4): the ICB's auditor, and the patient's
+ * registered GP practice, each within its scopes; no one else, whatever the purpose.
+ */
+export function decideAuditAccess(caller: Caller, facts: RecordAccessFacts): RecordAccessDecision {
+  if (!hasScope(caller.scopes, 'AuditEvent', 's')) {
+    return { allowed: false, status: 403, reason: "The client's scopes do not allow searching AuditEvent" };
+  }
+  if (caller.role === 'auditor') return { allowed: true, basis: 'auditor' };
+  if (facts.registeredPractice === caller.odsCode) return { allowed: true, basis: 'registered-practice' };
+  return {
+    allowed: false,
+    status: 403,
+    reason: "A patient's audit trail is open to the ICB's auditors and the registered GP practice only",
   };
 }
 

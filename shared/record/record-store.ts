@@ -14,7 +14,14 @@ import {
   UnprocessableEntityError,
 } from '../fhir/operation-outcome.ts';
 import { registeredPracticeOf } from './registered-practice.ts';
-import { currentKey, historyKey, ownPartition, patientPartition, tableDesign } from './table-design.ts';
+import {
+  currentKey,
+  historyKey,
+  JOURNAL_PREFIX,
+  ownPartition,
+  patientPartition,
+  tableDesign,
+} from './table-design.ts';
 
 /** A version of a resource as the table holds it. */
 export interface StoredResource {
@@ -221,6 +228,23 @@ export async function readRecordPage(
     }),
   );
   return { resources: Items.map(fromItem), lastKey: LastEvaluatedKey?.SK as string | undefined };
+}
+
+/** A patient's audit trail: the AuditEvents of its journal entries, oldest first. */
+export async function readAuditTrail(
+  partition: string,
+): Promise<{ resource: Resource; lastUpdated: string }[]> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': JOURNAL_PREFIX },
+    ProjectionExpression: 'auditEvent, recorded',
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({
+    resource: JSON.parse(i.auditEvent as string),
+    lastUpdated: i.recorded as string,
+  }));
 }
 
 async function queryAll(input: QueryCommandInput): Promise<Item[]> {
