@@ -66,8 +66,9 @@ async function transaction(entries: BundleEntry[], ctx: RequestContext, read: Bu
   const parsed = entries.map((e, i) => parseEntry(e, i, true));
   const seen = new Set<string>();
   for (const e of parsed) {
-    const key = e.fullUrl ?? `${e.type}/${e.id}`;
-    if (e.method !== 'GET' && seen.has(key)) {
+    const key = e.method === 'POST' ? e.fullUrl : e.method === 'GET' ? undefined : `${e.type}/${e.id}`;
+    if (!key) continue;
+    if (seen.has(key)) {
       throw new BadRequestError(
         `Entry ${e.index} changes ${key} a second time in one transaction`,
         'invalid',

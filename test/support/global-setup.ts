@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -22,6 +22,7 @@ declare module 'vitest' {
 }
 
 let child: ChildProcess | undefined;
+let log: WriteStream | undefined;
 
 /** Everything the test sandbox printed: its handlers' logs, read afterwards by the log audit. */
 export const SANDBOX_LOG = resolve('test/artifacts/sandbox.log');
@@ -36,14 +37,14 @@ export async function setup(project: TestProject) {
   mkdirSync(resolve('test/artifacts'), { recursive: true });
   const logFile = SANDBOX_LOG;
   rmSync(resolve('test/artifacts/test-patients.txt'), { force: true });
-  const log = createWriteStream(logFile);
+  log = createWriteStream(logFile);
   const started = performance.now();
   child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--fresh', '--dir', dir], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   await new Promise<void>((ready, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`Sandbox not ready in 60 s:\n${out}`)), 60_000);
@@ -68,4 +69,6 @@ export async function teardown() {
   const exited = new Promise((r) => child?.once('exit', r));
   child.kill('SIGINT');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  // Everything the sandbox printed must be on disk before the log audit reads it.
+  await new Promise((r) => log?.end(r));
 }

@@ -1,0 +1,175 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { officialExample, ukPatient } from '../support/fixtures.ts';
+import { fhirFetch } from '../support/http.ts';
+import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { sandbox } from '../support/sandbox-client.ts';
+
+type Entry = {
+  fullUrl?: string;
+  resource?: Record<string, unknown>;
+  request: { method: string; url: string };
+};
+
+/** Every item in the record table, as a sorted list of keys and versions: "the table exactly as it was". */
+async function tableSnapshot(): Promise<string[]> {
+  const client = new DynamoDBClient({ endpoint: sandbox().dynamodbEndpoint });
+  const items: string[] = [];
+  let ExclusiveStartKey: Record<string, never> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: sandbox().tableName, ExclusiveStartKey, ConsistentRead: true }),
+    );
+    for (const i of page.Items ?? []) items.push(`${i.PK?.S}|${i.SK?.S}|${i.versionId?.N ?? ''}`);
+    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
+  } while (ExclusiveStartKey);
+  return items.sort();
+}
+
+function newPatientEntries(nhs: string): Entry[] {
+  return [
+    {
+      fullUrl: 'urn:uuid:6f1c6d2e-0000-4000-8000-000000000001',
+      resource: ukPatient(nhs),
+      request: { method: 'POST', url: 'Patient' },
+    },
+    {
+      fullUrl: 'urn:uuid:6f1c6d2e-0000-4000-8000-000000000002',
+      resource: {
+        ...officialExample('condition-example.json'),
+        subject: { reference: 'urn:uuid:6f1c6d2e-0000-4000-8000-000000000001' },
+      },
+      request: { method: 'POST', url: 'Condition' },
+    },
+  ];
+}
+
+describe('transaction Bundles', () => {
+  it('creates a patient and a condition that references it by urn:uuid, atomically', async () => {
+    const nhs = newNhsNumber();
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: newPatientEntries(nhs) },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.type).toBe('transaction-response');
+    const entries = response.body.entry as {
+      response: { status: string; location: string };
+      resource: { id: string; subject?: { reference: string } };
+    }[];
+    expect(entries.map((e) => e.response.status)).toEqual(['201 Created', '201 Created']);
+    expect(entries[0]?.resource.id).toBe(nhs);
+    expect(entries[1]?.resource.subject?.reference).toBe(`Patient/${nhs}`);
+    const read = await fhirFetch('gp', `/Condition/${entries[1]?.resource.id}`);
+    expect((read.body.subject as { reference: string }).reference).toBe(`Patient/${nhs}`);
+  });
+
+  it('leaves the table exactly as it was when one entry is invalid', async () => {
+    const nhs = newNhsNumber();
+    const before = await tableSnapshot();
+    const entries = [
+      ...newPatientEntries(nhs),
+      {
+        resource: { resourceType: 'Observation', status: 'not-a-status' },
+        request: { method: 'POST', url: 'Observation' },
+      },
+    ];
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('Entry 2');
+    expect(await tableSnapshot()).toEqual(before);
+    expect((await fhirFetch('gp', `/Patient/${nhs}`)).status).toBe(404);
+  });
+
+  it('leaves the table as it was when one entry names a stale version (If-Match)', async () => {
+    const nhs = newNhsNumber();
+    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    const before = await tableSnapshot();
+    const entries: Entry[] = [
+      {
+        resource: { ...officialExample('flag-example.json'), subject: { reference: `Patient/${nhs}` } },
+        request: { method: 'POST', url: 'Flag' },
+      },
+      {
+        resource: ukPatient(nhs, 'A81001', { gender: 'female' }),
+        request: { method: 'PUT', url: `Patient/${nhs}`, ifMatch: 'W/"7"' } as Entry['request'],
+      },
+    ];
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(response.status).toBe(412);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('refuses a transaction of more than 50 entries with 413 and an OperationOutcome', async () => {
+    const entries = Array.from({ length: 51 }, () => ({
+      resource: { resourceType: 'Flag' },
+      request: { method: 'POST', url: 'Flag' },
+    }));
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(response.status).toBe(413);
+    expect(response.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('takes 50 creates for one patient in one transaction', async () => {
+    const nhs = newNhsNumber();
+    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    const entries = Array.from({ length: 50 }, () => ({
+      resource: { ...officialExample('observation-example.json'), subject: { reference: `Patient/${nhs}` } },
+      request: { method: 'POST', url: 'Observation' },
+    }));
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(response.status).toBe(200);
+    const search = await fhirFetch('gp', `/Observation?patient=Patient/${nhs}&_count=100`);
+    expect(search.body.total).toBe(50);
+  });
+});
+
+describe('batch Bundles', () => {
+  it('runs each entry alone: good ones land, bad ones answer their own OperationOutcome', async () => {
+    const nhs = newNhsNumber();
+    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    const entries = [
+      {
+        resource: { ...officialExample('flag-example.json'), subject: { reference: `Patient/${nhs}` } },
+        request: { method: 'POST', url: 'Flag' },
+      },
+      { resource: { resourceType: 'Flag', status: 'bogus' }, request: { method: 'POST', url: 'Flag' } },
+      { request: { method: 'GET', url: `Patient/${nhs}` } },
+    ];
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'batch', entry: entries },
+    });
+    expect(response.status).toBe(200);
+    const results = response.body.entry as {
+      response: { status: string; outcome?: { resourceType: string } };
+      resource?: { id: string };
+    }[];
+    expect(results.map((r) => r.response.status.slice(0, 3))).toEqual(['201', '400', '200']);
+    expect(results[1]?.response.outcome?.resourceType).toBe('OperationOutcome');
+    expect(results[2]?.resource?.id).toBe(nhs);
+  });
+
+  it('refuses a batch of more than 200 entries with 413', async () => {
+    const entries = Array.from({ length: 201 }, () => ({
+      request: { method: 'GET', url: 'Patient/9000000009' },
+    }));
+    const response = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'batch', entry: entries },
+    });
+    expect(response.status).toBe(413);
+  });
+});
