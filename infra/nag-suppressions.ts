@@ -15,6 +15,7 @@ export function applyNagSuppressions(stack: SharedCareRecordStack): void {
   suppressApiFindings(stack);
   suppressStorageFindings(stack);
   suppressDeadLetterQueueFindings(stack);
+  suppressOperationsFindings(stack);
 }
 
 function acknowledge(scope: IConstruct, findings: Record<string, string>): void {
@@ -110,8 +111,6 @@ function suppressApiFindings(stack: SharedCareRecordStack): void {
     'AwsSolutions-APIG2':
       'FHIR resources are validated by the handlers against the R4 definitions and answered with an ' +
       'OperationOutcome; API Gateway models cannot express FHIR validation and would answer in their own format.',
-    'AwsSolutions-APIG3':
-      'The regional WAF web ACL is attached to this stage by a later issue (see the seam in service-api.ts).',
     'HIPAA.Security-APIGWCacheEnabledAndEncrypted':
       "Responses must not be cached at the gateway: each read is checked against the caller's relationship and " +
       'consent and audited before data is returned, and a cached response would skip both.',
@@ -121,6 +120,14 @@ function suppressApiFindings(stack: SharedCareRecordStack): void {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
       "AWS's documented managed policy for API Gateway's account-level CloudWatch Logs role, needed for execution logging.",
   });
+
+  if (!stack.webAcl) {
+    acknowledge(api, {
+      'AwsSolutions-APIG3':
+        "This ICB's config turns the WAF off (waf.enabled: false), for a deployment with no supplier traffic yet " +
+        'or with a WAF managed outside this stack; the usage plans and stage throttling still limit callers.',
+    });
+  }
 
   for (const route of routes) {
     const method = stack.api.methods[`${route.method} ${route.path}`];
@@ -174,4 +181,24 @@ function suppressDeadLetterQueueFindings(stack: SharedCareRecordStack): void {
   for (const dlq of failureQueues) {
     acknowledge(dlq, { 'AwsSolutions-SQS3': endOfTheLine, 'Serverless-SQSRedrivePolicy': endOfTheLine });
   }
+}
+
+function suppressOperationsFindings(stack: SharedCareRecordStack): void {
+  const rotation =
+    'The cursor key signs only search paging cursors, which expire within an hour; rotating it needs a rotation ' +
+    'function and would break every cursor in flight, so it is replaced by redeploying a new secret if ever exposed.';
+  acknowledge(stack.cursorSecret.secret, {
+    'AwsSolutions-SMG4': rotation,
+    'HIPAA.Security-SecretsManagerRotationEnabled': rotation,
+  });
+  acknowledge(stack.idempotencyTable.table, {
+    'HIPAA.Security-DynamoDBInBackupPlan':
+      'The idempotency table only remembers retried POSTs for 24 hours (TTL); the record itself is in the ' +
+      'record table. Point-in-time recovery is on all the same.',
+  });
+  acknowledge(stack.alarmTopic.topic, {
+    'Serverless-SNSRedrivePolicy':
+      'The only subscription is the alarm e-mail; an undelivered alarm e-mail leaves the alarm in ALARM on the ' +
+      'dashboard and console, which a dead-letter queue of e-mails would not improve on.',
+  });
 }

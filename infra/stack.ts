@@ -1,23 +1,31 @@
-import { App, type AppProps, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { clientRegistry } from './config/client-registry.ts';
 import { DEFAULT_ICB, icbConfig } from './config/icbs.ts';
 import type { IcbConfig } from './config/types.ts';
 import { AccessLogsBucket } from './constructs/access-logs-bucket.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { ClientUsagePlans } from './constructs/client-usage-plans.ts';
+import { CursorSecret } from './constructs/cursor-secret.ts';
 import { DocumentsBucket } from './constructs/documents-bucket.ts';
 import { EncryptionKeys } from './constructs/encryption-keys.ts';
 import { EventRules } from './constructs/event-rules.ts';
+import { IdempotencyTable } from './constructs/idempotency-table.ts';
+import { MutualTlsDomain } from './constructs/mutual-tls-domain.ts';
 import { RecordTable } from './constructs/record-table.ts';
-import { ServiceApi } from './constructs/service-api.ts';
+import { API_STAGE_NAME, ServiceApi } from './constructs/service-api.ts';
 import { ServiceEventBus } from './constructs/service-event-bus.ts';
 import { ServiceFunctions } from './constructs/service-functions.ts';
+import { ServiceMonitoring } from './constructs/service-monitoring.ts';
 import { StreamConsumers } from './constructs/stream-consumers.ts';
 import { TokenSigningKey } from './constructs/token-signing-key.ts';
+import { WebAcl } from './constructs/web-acl.ts';
 import { eventRules, streamConsumers } from './events.ts';
 import { functions } from './functions.ts';
 import { gatewayResponses } from './gateway-responses.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
-import { routes } from './routes.ts';
+import { FHIR_BASE_PATH, routes } from './routes.ts';
 
 export interface SharedCareRecordStackProps extends StackProps {
   config: IcbConfig;
@@ -26,12 +34,15 @@ export interface SharedCareRecordStackProps extends StackProps {
 /**
  * One ICB's shared care record: the REST API and its functions, the record table, the documents bucket,
  * the event bus with its rules and the table's stream consumers, and the keys that encrypt them, composed
- * from the route, function, event-rule and stream-consumer tables.
+ * from the route, function, event-rule and stream-consumer tables; around the API the WAF, the suppliers'
+ * usage plans and the optional mutual-TLS domain; and the dashboards and alarms that watch it all.
  */
 export class SharedCareRecordStack extends Stack {
   readonly keys: EncryptionKeys;
   readonly tokenSigningKey: TokenSigningKey;
   readonly recordTable: RecordTable;
+  readonly idempotencyTable: IdempotencyTable;
+  readonly cursorSecret: CursorSecret;
   readonly accessLogsBucket: AccessLogsBucket;
   readonly documentsBucket: DocumentsBucket;
   readonly eventBus: ServiceEventBus;
@@ -39,6 +50,11 @@ export class SharedCareRecordStack extends Stack {
   readonly eventRules: EventRules;
   readonly streamConsumers: StreamConsumers;
   readonly api: ServiceApi;
+  readonly usagePlans: ClientUsagePlans;
+  readonly webAcl?: WebAcl;
+  readonly domain?: MutualTlsDomain;
+  readonly alarmTopic: AlarmTopic;
+  readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: SharedCareRecordStackProps) {
     super(scope, id, props);
@@ -50,12 +66,15 @@ export class SharedCareRecordStack extends Stack {
       alias: `alias/${deployment}/token-signing`,
     });
     this.recordTable = new RecordTable(this, 'Record', { encryptionKey: this.keys.data });
+    this.idempotencyTable = new IdempotencyTable(this, 'Idempotency', { encryptionKey: this.keys.data });
+    this.cursorSecret = new CursorSecret(this, 'CursorSecret', { encryptionKey: this.keys.data });
     this.accessLogsBucket = new AccessLogsBucket(this, 'AccessLogs', {
       retentionDays: config.auditRetentionDays,
     });
     this.documentsBucket = new DocumentsBucket(this, 'Documents', {
       encryptionKey: this.keys.data,
       accessLogsBucket: this.accessLogsBucket.bucket,
+      // The Records Management Code's period, as for the audit trail around the record.
     });
     this.eventBus = new ServiceEventBus(this, 'Events', {
       eventBusName: deployment,
@@ -70,12 +89,18 @@ export class SharedCareRecordStack extends Stack {
       tokenSigningKey: this.tokenSigningKey,
       bucket: this.documentsBucket.bucket,
       bus: this.eventBus.bus,
+      idempotencyTable: this.idempotencyTable.table,
+      cursorSecret: this.cursorSecret.secret,
       dataKey: this.keys.data,
       logsKey: this.keys.logs,
       logRetentionDays: config.logRetentionDays,
       // Left unset, the functions use the service's default list (shared/events/safeguarding-codes.ts).
       environment:
         config.safeguardingCodes.length > 0 ? { SAFEGUARDING_CODES: config.safeguardingCodes.join(',') } : {},
+      // The supplier registry outgrows Lambda's 4 KB environment, so the token function is built with it.
+      bundleDefines: {
+        oauth: { 'process.env.CLIENT_REGISTRY': JSON.stringify(JSON.stringify(clientRegistry(config))) },
+      },
     });
     const { lambdas } = this.functions;
 
@@ -102,12 +127,73 @@ export class SharedCareRecordStack extends Stack {
       authorizer: lambdas.authorizer,
       accessLogRetentionDays: config.auditRetentionDays,
       logsKey: this.keys.logs,
+      usagePlans: true,
+      disableExecuteApiEndpoint: config.customDomain !== undefined,
+    });
+    const { api } = this.api;
+    this.usagePlans = new ClientUsagePlans(this, 'UsagePlans', { api, clients: config.supplierClients });
+    if (config.waf.enabled) {
+      this.webAcl = new WebAcl(this, 'Waf', {
+        name: deployment,
+        stageArn: api.deploymentStage.stageArn,
+        rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes,
+        logRetentionDays: config.logRetentionDays,
+        logsKey: this.keys.logs,
+      });
+    }
+    if (config.customDomain) {
+      this.domain = new MutualTlsDomain(this, 'Domain', { api, config: config.customDomain });
+    }
+
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      topicName: `${deployment}-alarms`,
+      email: config.alarmEmail,
+      encryptionKey: this.keys.logs,
+    });
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      name: deployment,
+      api,
+      stageName: API_STAGE_NAME,
+      routes,
+      functions: lambdas,
+      streamConsumers: streamConsumers.map((c) => c.target),
+      tables: { record: this.recordTable.table, idempotency: this.idempotencyTable.table },
+      deadLetterQueues: {
+        ...mapValues(this.functions.deadLetterQueues, (q) => q.queue, 'function-'),
+        ...mapValues(this.eventRules.deadLetterQueues, (q) => q.queue, 'rule-'),
+        ...mapValues(this.streamConsumers.onFailureQueues, (q) => q.queue, 'stream-'),
+      },
+      eventBusName: deployment,
+      eventRules: this.eventRules.rules,
+      ...(this.webAcl ? { webAcl: this.webAcl.acl } : {}),
+      alarmTopic: this.alarmTopic.topic,
+      breakGlassAlarmPerHour: config.breakGlassAlarmPerHour,
+    });
+
+    new CfnOutput(this, 'FhirBaseUrl', {
+      description: 'The FHIR base suppliers call',
+      value: config.customDomain
+        ? `https://${config.customDomain.domainName}${FHIR_BASE_PATH}`
+        : `${api.url.replace(/\/$/, '')}${FHIR_BASE_PATH}`,
+    });
+    new CfnOutput(this, 'Dashboard', {
+      description: 'The CloudWatch dashboard',
+      value: deployment,
     });
 
     Tags.of(this).add('service', 'shared-care-record');
     Tags.of(this).add('icb', config.name);
     Tags.of(this).add('stage', config.stage);
   }
+}
+
+/** A record's values mapped, with their keys prefixed. */
+function mapValues<T, U>(record: Partial<Record<string, T>>, f: (value: T) => U, prefix: string) {
+  return Object.fromEntries(
+    Object.entries(record).flatMap(([key, value]) =>
+      value === undefined ? [] : [[`${prefix}${key}`, f(value)]],
+    ),
+  ) as Record<string, U>;
 }
 
 /** The CloudFormation stack name of an ICB's deployment. */

@@ -1,10 +1,12 @@
 import { exampleIcb } from './example-icb.ts';
+import { exampleProdIcb } from './example-prod-icb.ts';
 import type { IcbConfig, IcbConfigInput } from './types.ts';
 import { validateIcbConfig } from './validate.ts';
 
 /** Every ICB this repository can deploy, by the name given to `-c icb=<name>`. */
 export const icbs: Record<string, IcbConfigInput> = {
   [exampleIcb.name]: exampleIcb,
+  [exampleProdIcb.name]: exampleProdIcb,
 };
 
 /** The ICB deployed when `-c icb` is not given. */

@@ -13,7 +13,8 @@ export const API_STAGE_NAME = 'v1';
 
 /**
  * How long API Gateway reuses an authorizer decision for the same token. A cached Allow outlives the token's
- * expiry by up to this long, so it stays short next to the 600 s token lifetime, yet still spares most calls.
+ * expiry (or a supplier's removal) by up to this long, so it stays short next to the 600 s token lifetime, yet
+ * still spares the authorizer most calls of a busy client.
  */
 export const AUTHORIZER_CACHE_TTL = Duration.seconds(60);
 
@@ -28,6 +29,13 @@ export interface ServiceApiProps {
   authorizer: lambda.IFunction;
   accessLogRetentionDays: number;
   logsKey: kms.IKey;
+  /**
+   * Per-supplier usage plans: `bearer` routes then need an API key, which the authorizer names for the caller
+   * (`usageIdentifierKey`), so no supplier ever holds or sends one.
+   */
+  usagePlans: boolean;
+  /** With a custom domain, the default `execute-api` endpoint is off so mutual TLS cannot be bypassed. */
+  disableExecuteApiEndpoint: boolean;
 }
 
 /**
@@ -35,8 +43,8 @@ export interface ServiceApiProps {
  * method per route, the token authorizer on `bearer` routes, and FHIR OperationOutcome bodies on the
  * responses API Gateway gives itself.
  *
- * Seams for later issues: a regional WAF web ACL associates with `api.deploymentStage.stageArn`, and mutual
- * TLS comes with a custom domain name (`api.addDomainName` with `mtls`) and `disableExecuteApiEndpoint`.
+ * The stack adds around it: the regional WAF web ACL on `api.deploymentStage`, the usage plans, and the custom
+ * domain with mutual TLS.
  */
 export class ServiceApi extends Construct {
   readonly api: apigateway.RestApi;
@@ -58,6 +66,8 @@ export class ServiceApi extends Construct {
       restApiName: props.restApiName,
       description: 'Shared care record: FHIR R4 API and OAuth 2.0 token endpoint',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
+      ...(props.usagePlans ? { apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER } : {}),
       // Execution logging needs the account's API Gateway CloudWatch role; keep it if the stack goes.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -68,7 +78,7 @@ export class ServiceApi extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         // Never log request or response bodies: they are patient records.
         dataTraceEnabled: false,
-        // A stage-wide ceiling that protects the table; per-supplier usage plans can come later.
+        // A stage-wide ceiling that protects the table; each supplier's usage plan throttles it within this.
         throttlingRateLimit: 100,
         throttlingBurstLimit: 200,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
@@ -96,7 +106,11 @@ export class ServiceApi extends Construct {
       const resource = this.api.root.resourceForPath(route.path);
       const authorization: apigateway.MethodOptions =
         route.auth === 'bearer'
-          ? { authorizer: this.tokenAuthorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }
+          ? {
+              authorizer: this.tokenAuthorizer,
+              authorizationType: apigateway.AuthorizationType.CUSTOM,
+              apiKeyRequired: props.usagePlans,
+            }
           : { authorizationType: apigateway.AuthorizationType.NONE };
       this.methods[`${route.method} ${route.path}`] = resource.addMethod(
         route.method,

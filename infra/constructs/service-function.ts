@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionDefinition } from '#infra/functions';
+import { METRICS_NAMESPACE } from '#shared/observability/service-metrics';
 
 /** The repository root: entries in the function table are relative to it, and esbuild runs from it. */
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,6 +26,8 @@ export interface ServiceFunctionProps {
   logsKey: kms.IKey;
   /** Only for functions invoked asynchronously (event-rule targets): where failed invocations go. */
   deadLetterQueue?: sqs.IQueue;
+  /** Expressions esbuild replaces with constants at build time (`define`). */
+  define?: Record<string, string>;
 }
 
 /**
@@ -70,7 +73,7 @@ export class ServiceFunction extends Construct {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_METRICS_NAMESPACE: 'shared-care-record',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
@@ -84,6 +87,7 @@ export class ServiceFunction extends Construct {
         tsconfig: `${repositoryRoot}tsconfig.json`,
         // ESM output has no `require`; CommonJS packages bundled inside still call it.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ...(props.define ? { define: props.define } : {}),
       },
     });
   }

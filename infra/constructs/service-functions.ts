@@ -3,6 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { EventRuleDefinition } from '#infra/events';
 import type { FunctionDefinition, FunctionName } from '#infra/functions';
@@ -19,11 +20,15 @@ export interface ServiceFunctionsProps {
   tokenSigningKey: TokenSigningKey;
   bucket: s3.IBucket;
   bus: events.IEventBus;
+  idempotencyTable: dynamodb.ITable;
+  cursorSecret: secretsmanager.ISecret;
   dataKey: kms.IKey;
   logsKey: kms.IKey;
   logRetentionDays: number;
   /** Environment every function gets, from the ICB config. */
   environment: Record<string, string>;
+  /** Constants compiled into a function's bundle (esbuild `define`), for settings too big for its environment. */
+  bundleDefines?: Partial<Record<FunctionName, Record<string, string>>>;
 }
 
 /**
@@ -54,6 +59,7 @@ export class ServiceFunctions extends Construct {
         logRetentionDays: props.logRetentionDays,
         logsKey: props.logsKey,
         ...(deadLetterQueue ? { deadLetterQueue } : {}),
+        ...(props.bundleDefines?.[name] ? { define: props.bundleDefines[name] } : {}),
       });
       grant(fn, definition, props);
       // Lambda's own grant names the queue but not its key; sending to an encrypted queue needs both.
@@ -82,6 +88,8 @@ function environmentFor(
     ...(grants.tokenSigningKey ? { TOKEN_SIGNING_KEY_ID: props.tokenSigningKey.key.keyId } : {}),
     ...(grants.bucket ? { BUCKET_NAME: props.bucket.bucketName } : {}),
     ...(grants.bus ? { EVENT_BUS_NAME: props.bus.eventBusName } : {}),
+    ...(grants.idempotency ? { IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.tableName } : {}),
+    ...(grants.cursorSecret ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
   };
 }
 
@@ -95,4 +103,6 @@ function grant(fn: ServiceFunction, definition: FunctionDefinition, props: Servi
   if (grants.bucket === 'read') props.bucket.grantRead(grantee);
   if (grants.bucket === 'readWrite') props.bucket.grantReadWrite(grantee);
   if (grants.bus === 'put') props.bus.grantPutEventsTo(grantee);
+  if (grants.idempotency === 'readWrite') props.idempotencyTable.grantReadWriteData(grantee);
+  if (grants.cursorSecret === 'read') props.cursorSecret.grantRead(grantee);
 }

@@ -1,4 +1,11 @@
-import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import { OAuthError } from './oauth-error.ts';
 import { type SupplierClient, supplierClient } from './supplier-client.ts';
 
@@ -36,7 +43,7 @@ export async function verifyClientAssertion(
 
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
-    ({ payload } = await jwtVerify(assertion, createLocalJWKSet({ keys: client.publicKeys }), {
+    ({ payload } = await jwtVerify(assertion, keysOf(client), {
       issuer: client.clientId,
       subject: client.clientId,
       audience: tokenUrl,
@@ -61,6 +68,19 @@ export async function verifyClientAssertion(
     throw new OAuthError(400, 'invalid_request', 'jti must be a non-empty string');
   }
   return { client, jti: payload.jti, exp };
+}
+
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+
+/** The client's keys: inline, or fetched from its JWKS URL (jose caches them and refetches on an unknown kid). */
+function keysOf(client: SupplierClient): JWTVerifyGetKey {
+  if (!client.jwksUrl) return createLocalJWKSet({ keys: client.publicKeys });
+  let keys = remoteKeySets.get(client.jwksUrl);
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(client.jwksUrl));
+    remoteKeySets.set(client.jwksUrl, keys);
+  }
+  return keys;
 }
 
 function assertionFailure(e: unknown, tokenUrl: string): OAuthError {

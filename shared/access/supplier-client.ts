@@ -17,6 +17,8 @@ export interface SupplierClient {
   scopes: string[];
   /** Public keys the client signs its assertions with (each with `kid` and `alg`). */
   publicKeys: JWK[];
+  /** Where the client publishes its public keys instead (an `https` JWKS URL), so it rotates them itself. */
+  jwksUrl?: string;
 }
 
 let registry: Map<string, SupplierClient> | undefined;

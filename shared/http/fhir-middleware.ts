@@ -3,22 +3,28 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { interactionMetrics } from '../observability/interaction-metrics.ts';
 import { logger, metrics } from '../observability/powertools.ts';
 import { correlationIds } from './correlation.ts';
 import { fhirErrorHandler } from './fhir-error-handler.ts';
+import { requestLog } from './request-log.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * The one middy chain of every FHIR function: Powertools logger context and metrics, lower-cased headers,
- * correlation ids on every log line and echoed back, and any error answered as an OperationOutcome.
+ * The one middy chain of every FHIR function: Powertools logger context and metrics (with each request's
+ * outcome, denials and break-glass uses), lower-cased headers,
+ * correlation ids on every log line and echoed back, one log line per request, and any error answered as an
+ * OperationOutcome.
  */
 export function fhirMiddleware(handler: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(interactionMetrics())
     .use(httpHeaderNormalizer())
     .use(correlationIds())
+    .use(requestLog())
     .use(fhirErrorHandler())
     .handler(handler);
 }

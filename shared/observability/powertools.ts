@@ -12,4 +12,6 @@ export const logger = new Logger({
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SharedCareRecord',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'shared-care-record',
+  // Metrics' own warnings go through the JSON logger, so every log line stays JSON with the request's ids.
+  logger,
 });

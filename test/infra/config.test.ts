@@ -1,19 +1,35 @@
 import { describe, expect, it } from 'vitest';
+import { clientRegistry } from '#infra/config/client-registry';
 import { exampleIcb } from '#infra/config/example-icb';
-import { icbConfig } from '#infra/config/icbs';
-import { DEFAULT_REGION } from '#infra/config/types';
+import { icbConfig, icbs } from '#infra/config/icbs';
+import {
+  DEFAULT_REGION,
+  DEFAULT_WAF,
+  type IcbConfigInput,
+  type SupplierClientConfig,
+} from '#infra/config/types';
 import { IcbConfigError, validateIcbConfig } from '#infra/config/validate';
 import { buildApp, stackName } from '#infra/stack';
 
+const gpClient = exampleIcb.supplierClients[0] as SupplierClientConfig;
+const rsaKey = gpClient.publicKeys?.[0] ?? {};
+const withClient = (change: Partial<SupplierClientConfig>): Partial<IcbConfigInput> => ({
+  supplierClients: [{ ...gpClient, ...change }],
+});
+
 describe('ICB config', () => {
-  it('accepts the example ICB', () => {
-    expect(icbConfig('example-icb')).toMatchObject({ name: 'example-icb', region: 'eu-west-2' });
+  it.each(Object.keys(icbs))('accepts the example ICB %s', (name) => {
+    expect(icbConfig(name)).toMatchObject({ name, region: 'eu-west-2' });
   });
 
-  it('defaults the region to London', () => {
-    const { region: _, ...withoutRegion } = exampleIcb;
+  it('defaults the region to London, the WAF to on and the break-glass alarm to 5 an hour', () => {
+    const { region: _, waf: __, ...withoutDefaults } = exampleIcb;
 
-    expect(validateIcbConfig(withoutRegion).region).toBe(DEFAULT_REGION);
+    const config = validateIcbConfig(withoutDefaults);
+
+    expect(config.region).toBe(DEFAULT_REGION);
+    expect(config.waf).toEqual(DEFAULT_WAF);
+    expect(config.breakGlassAlarmPerHour).toBe(5);
   });
 
   it.each([
@@ -24,11 +40,112 @@ describe('ICB config', () => {
     ['safeguardingCodes', { safeguardingCodes: ['not-a-code'] }],
     ['logRetentionDays', { logRetentionDays: 100 }],
     ['auditRetentionDays', { auditRetentionDays: 0 }],
+    ['alarmEmail', { alarmEmail: 'ops team' }],
+    ['breakGlassAlarmPerHour', { breakGlassAlarmPerHour: 0 }],
+    ['organisations', { organisations: [] }],
+    [
+      'organisations\\[1\\]\\.odsCode',
+      {
+        organisations: [
+          { odsCode: 'A81001', name: 'A' },
+          { odsCode: 'rx1', name: 'B' },
+        ],
+      },
+    ],
+    [
+      'organisations\\[1\\]\\.odsCode',
+      {
+        organisations: [
+          { odsCode: 'A81001', name: 'A' },
+          { odsCode: 'A81001', name: 'B' },
+        ],
+      },
+    ],
+    ['supplierClients\\[0\\]\\.clientId', withClient({ clientId: 'has spaces' })],
+    ['supplierClients\\[0\\]\\.role', withClient({ role: 'dentist' as never })],
+    ['supplierClients\\[0\\]\\.odsCode', withClient({ odsCode: 'Z99' })],
+    ['supplierClients\\[0\\]\\.scopes', withClient({ scopes: [] })],
+    [
+      'supplierClients\\[0\\]\\.scopes\\[1\\]',
+      withClient({ scopes: ['system/*.cruds', 'user/Patient.read'] }),
+    ],
+    ['supplierClients\\[0\\]\\.scopes\\[0\\]', withClient({ scopes: ['system/Patient.sr'] })],
+    ['supplierClients\\[0\\]', withClient({ publicKeys: [], jwksUrl: undefined })],
+    ['supplierClients\\[0\\]', withClient({ jwksUrl: 'https://keys.example/jwks.json' })],
+    [
+      'supplierClients\\[0\\]\\.jwksUrl',
+      withClient({ publicKeys: undefined, jwksUrl: 'http://keys.example/jwks' }),
+    ],
+    [
+      'supplierClients\\[0\\]\\.publicKeys\\[0\\]',
+      withClient({ publicKeys: [{ ...rsaKey, d: 'secret', p: 'p' }] }),
+    ],
+    [
+      'supplierClients\\[0\\]\\.publicKeys\\[0\\]',
+      withClient({ publicKeys: [{ kty: 'oct', k: 'c2VjcmV0' }] }),
+    ],
+    [
+      'supplierClients\\[0\\]\\.publicKeys\\[0\\]\\.kid',
+      withClient({ publicKeys: [{ ...rsaKey, kid: undefined }] }),
+    ],
+    [
+      'supplierClients\\[0\\]\\.publicKeys\\[0\\]\\.alg',
+      withClient({ publicKeys: [{ ...rsaKey, alg: 'ES256' }] }),
+    ],
+    ['supplierClients\\[0\\]\\.publicKeys\\[0\\]', withClient({ publicKeys: [{ ...rsaKey, n: 'c2hvcnQ' }] })],
+    [
+      'supplierClients\\[0\\]\\.throttle\\.burstLimit',
+      withClient({ throttle: { rateLimit: 10, burstLimit: 0 } }),
+    ],
+    ['customDomain\\.domainName', { customDomain: { ...customDomain(), domainName: 'FHIR_host' } }],
+    [
+      'customDomain\\.certificateArn',
+      { customDomain: { ...customDomain(), certificateArn: 'arn:aws:iam::1:x' } },
+    ],
+    [
+      'customDomain\\.certificateArn',
+      {
+        customDomain: {
+          ...customDomain(),
+          certificateArn: customDomain().certificateArn.replace('eu-west-2', 'us-east-1'),
+        },
+      },
+    ],
+    [
+      'customDomain\\.truststoreUri',
+      { customDomain: { ...customDomain(), truststoreUri: 'https://bucket/cas.pem' } },
+    ],
+    ['waf\\.rateLimitPer5Minutes', { waf: { enabled: true, rateLimitPer5Minutes: 10 } }],
   ])('names the field when %s is wrong', (field, change) => {
-    const act = () => validateIcbConfig({ ...exampleIcb, ...change });
+    const act = () => validateIcbConfig({ ...exampleIcb, ...(change as Partial<IcbConfigInput>) });
 
     expect(act).toThrow(IcbConfigError);
     expect(act).toThrow(new RegExp(`^ICB config "[^"]+": ${field} `));
+  });
+
+  it('refuses a private key in the config and says to treat it as leaked', () => {
+    const act = () =>
+      validateIcbConfig({ ...exampleIcb, ...withClient({ publicKeys: [{ ...rsaKey, d: 'x' }] }) });
+
+    expect(act).toThrow(/private or secret key \(has d\).*leaked/);
+  });
+
+  it('refuses a client registry too big to bake into the token function, pointing to JWKS URLs', () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ ...gpClient, clientId: `gp-system-${i}` }));
+
+    expect(() => validateIcbConfig({ ...exampleIcb, supplierClients: many })).toThrow(
+      /supplierClients come to \d+ bytes of registry.*jwksUrl/,
+    );
+  });
+
+  it('gives the token function public keys or a JWKS URL per client, and no throttling settings', () => {
+    const registry = clientRegistry(icbConfig('example-icb'));
+
+    expect(registry.map((c) => c.clientId)).toEqual(exampleIcb.supplierClients.map((c) => c.clientId));
+    for (const client of registry) {
+      expect(client).not.toHaveProperty('throttle');
+      expect(client.publicKeys.length > 0 || client.jwksUrl?.startsWith('https://')).toBe(true);
+    }
   });
 
   it('lists the known ICBs when asked for an unknown one', () => {
@@ -39,7 +156,27 @@ describe('ICB config', () => {
     expect(() => buildApp({ context: { icb: 'nowhere' } })).toThrow(/Unknown ICB "nowhere"/);
   });
 
+  it('fails the app, as `cdk synth -c icb=<name>` runs it, naming the field of an invalid ICB file', () => {
+    icbs['broken-icb'] = { ...exampleIcb, name: 'broken-icb', alarmEmail: 'nobody' };
+    try {
+      const act = () => buildApp({ context: { icb: 'broken-icb' } });
+
+      expect(act).toThrow(IcbConfigError);
+      expect(act).toThrow(/^ICB config "broken-icb": alarmEmail must be an e-mail address/);
+    } finally {
+      delete icbs['broken-icb'];
+    }
+  });
+
   it('names the stack after the ICB and stage', () => {
     expect(stackName(icbConfig('example-icb'))).toBe('SharedCareRecord-example-icb-dev');
   });
 });
+
+function customDomain() {
+  return {
+    domainName: 'fhir.example-icb.nhs.uk',
+    certificateArn: 'arn:aws:acm:eu-west-2:123456789012:certificate/0f6d2b8e-3c1a-4e7f-9b2d-5a8c7e6f4d3b',
+    truststoreUri: 's3://example-truststore/cas.pem',
+  };
+}

@@ -1,0 +1,375 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import {
+  type CustomMetricGroup,
+  DefaultDashboardFactory,
+  LatencyType,
+  MetricStatistic,
+  type MetricWithAlarmSupport,
+  MonitoringFacade,
+  SnsAlarmActionStrategy,
+} from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '#infra/functions';
+import type { RouteDefinition } from '#infra/routes';
+import { METRICS_NAMESPACE, serviceMetricNames } from '#shared/observability/service-metrics';
+
+/**
+ * Alarm thresholds, each with why. Periods are five minutes unless said otherwise.
+ */
+export const alarmThresholds = {
+  /** More than 1% of requests failing on the server for 15 minutes is an outage for some supplier. */
+  api5xxShare: { share: 0.01, periods: 3 },
+  /** Reads are tens of milliseconds; a p99 over 3 s for 15 minutes means suppliers' screens are waiting. */
+  apiP99Latency: { latency: Duration.seconds(3), periods: 3 },
+  /** Any throttled invocation or table request means the service is refusing work it should do. */
+  throttles: 0,
+  /** DynamoDB's own errors are retried by the SDK; several periods running in a row are an AWS incident. */
+  dynamoSystemErrors: { count: 0, periods: 3, datapoints: 2 },
+  /** Any message in a dead-letter queue is an event or delivery that needs a person. */
+  deadLetters: 0,
+  /** Any event EventBridge could not hand to its target, and any outbox batch not published. */
+  failedInvocations: 0,
+  /** The outbox should be published within seconds; five minutes behind means events are late. */
+  outboxIteratorAge: Duration.minutes(5),
+} as const;
+
+export interface ServiceMonitoringProps {
+  /** The deployment's name: names the dashboards and prefixes every alarm. */
+  name: string;
+  api: apigateway.RestApi;
+  stageName: string;
+  routes: readonly RouteDefinition[];
+  functions: Record<FunctionName, lambda.IFunction>;
+  /** Functions fed by the table stream: their iterator age is watched. */
+  streamConsumers: readonly FunctionName[];
+  tables: Record<string, dynamodb.ITable>;
+  /** Every dead-letter and on-failure queue, by a readable name. */
+  deadLetterQueues: Record<string, sqs.IQueue>;
+  eventBusName: string;
+  eventRules: Record<string, events.Rule>;
+  webAcl?: wafv2.CfnWebACL;
+  alarmTopic: sns.ITopic;
+  breakGlassAlarmPerHour: number;
+}
+
+/**
+ * The deployment's CloudWatch dashboards and alarms, built with cdk-monitoring-constructs: the API as a whole and
+ * per route, the functions, the tables, EventBridge, the dead-letter queues, the WAF and the service's own
+ * metrics. Every alarm notifies the alarm topic.
+ */
+export class ServiceMonitoring extends Construct {
+  readonly facade: MonitoringFacade;
+  /** The detail dashboard (`<name>`) and the summary dashboard (`<name>-Summary`). */
+  readonly dashboards: DefaultDashboardFactory;
+
+  constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
+    super(scope, id);
+    this.dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
+      dashboardNamePrefix: props.name,
+      createDashboard: true,
+      createSummaryDashboard: true,
+      createAlarmDashboard: false,
+    });
+    this.facade = new MonitoringFacade(this, 'Facade', {
+      alarmFactoryDefaults: {
+        alarmNamePrefix: props.name,
+        actionsEnabled: true,
+        action: new SnsAlarmActionStrategy({ onAlarmTopic: props.alarmTopic }),
+        datapointsToAlarm: 1,
+      },
+      metricFactoryDefaults: { namespace: METRICS_NAMESPACE },
+      dashboardFactory: this.dashboards,
+    });
+    const facade = this.facade;
+    const metrics = facade.createMetricFactory();
+
+    facade.addLargeHeader(`Shared care record: ${props.name}`);
+    this.monitorApi(props, metrics);
+    this.monitorServiceMetrics(props, metrics);
+
+    facade.addLargeHeader('Functions');
+    for (const [name, fn] of Object.entries(props.functions) as [FunctionName, lambda.IFunction][]) {
+      const streamed = props.streamConsumers.includes(name);
+      facade.monitorLambdaFunction({
+        lambdaFunction: fn,
+        humanReadableName: `Function ${name}`,
+        alarmFriendlyName: `Function-${name}`,
+        addThrottlesCountAlarm: { Critical: { maxErrorCount: alarmThresholds.throttles } },
+        ...(streamed
+          ? {
+              addMaxIteratorAgeAlarm: {
+                Critical: { maxAgeInMillis: alarmThresholds.outboxIteratorAge.toMilliseconds() },
+              },
+            }
+          : {}),
+      });
+    }
+
+    facade.addLargeHeader('Tables');
+    for (const [name, table] of Object.entries(props.tables)) {
+      const { count, periods, datapoints } = alarmThresholds.dynamoSystemErrors;
+      facade.monitorDynamoTable({
+        table,
+        humanReadableName: `Table ${name}`,
+        alarmFriendlyName: `Table-${name}`,
+        addReadThrottledEventsCountAlarm: {
+          Critical: { maxThrottledEventsThreshold: alarmThresholds.throttles },
+        },
+        addWriteThrottledEventsCountAlarm: {
+          Critical: { maxThrottledEventsThreshold: alarmThresholds.throttles },
+        },
+        addSystemErrorCountAlarm: {
+          Critical: { maxErrorCount: count, evaluationPeriods: periods, datapointsToAlarm: datapoints },
+        },
+      });
+    }
+
+    facade.addLargeHeader('Events and dead letters');
+    this.monitorEventBridge(props, metrics);
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      facade.monitorSqsQueue({
+        queue,
+        humanReadableName: `Dead letters: ${name}`,
+        alarmFriendlyName: `DeadLetters-${name}`,
+        addQueueMaxSizeAlarm: { Critical: { maxMessageCount: alarmThresholds.deadLetters } },
+      });
+    }
+
+    if (props.webAcl) {
+      facade.addLargeHeader('WAF');
+      facade.monitorWebApplicationFirewallAclV2({
+        acl: props.webAcl,
+        // A regional ACL's metrics carry its region as a dimension.
+        region: Stack.of(this).region,
+        humanReadableName: 'Web ACL',
+        alarmFriendlyName: 'WebAcl',
+      });
+    }
+  }
+
+  /** The API as a whole (requests, errors, latency, with the 5xx and p99 alarms), then route by route. */
+  private monitorApi(
+    props: ServiceMonitoringProps,
+    metrics: ReturnType<MonitoringFacade['createMetricFactory']>,
+  ) {
+    const { api, stageName } = props;
+    this.facade.monitorApiGateway({
+      api,
+      apiStage: stageName,
+      humanReadableName: 'API (all routes)',
+      alarmFriendlyName: 'Api',
+      latencyTypesToRender: [LatencyType.P50, LatencyType.P90, LatencyType.P99],
+      addLatencyP99Alarm: {
+        Critical: {
+          maxLatency: alarmThresholds.apiP99Latency.latency,
+          evaluationPeriods: alarmThresholds.apiP99Latency.periods,
+          datapointsToAlarm: alarmThresholds.apiP99Latency.periods,
+        },
+      },
+    });
+
+    // API Gateway's 4XXError and 5XXError averages are the share of requests that failed.
+    const dimensions = { ApiName: api.restApiName, Stage: stageName };
+    const share = (metricName: string, label: string) =>
+      metrics.createMetric(
+        metricName,
+        MetricStatistic.AVERAGE,
+        label,
+        dimensions,
+        undefined,
+        'AWS/ApiGateway',
+      );
+    const { share: max5xx, periods } = alarmThresholds.api5xxShare;
+    this.facade.monitorCustom({
+      humanReadableName: 'API error share',
+      alarmFriendlyName: 'ApiErrorShare',
+      metricGroups: [
+        {
+          title: 'Share of requests answered 4xx and 5xx',
+          metrics: [
+            share('4XXError', '4xx share'),
+            {
+              metric: share('5XXError', '5xx share'),
+              alarmFriendlyName: '5xxShare',
+              addAlarm: {
+                Critical: {
+                  threshold: max5xx,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  evaluationPeriods: periods,
+                  datapointsToAlarm: periods,
+                },
+              },
+            },
+          ],
+        },
+      ],
+    });
+
+    this.facade.addMediumHeader('Routes: requests, p50/p90/p99 latency, 4xx and 5xx');
+    for (const route of props.routes) {
+      this.facade.monitorApiGateway({
+        api,
+        apiStage: stageName,
+        apiMethod: route.method,
+        apiResource: route.path,
+        humanReadableName: `${route.method} ${route.path} (${route.interaction})`,
+        alarmFriendlyName: `Route-${route.method}-${route.path}`,
+        latencyTypesToRender: [LatencyType.P50, LatencyType.P90, LatencyType.P99],
+        addToSummaryDashboard: false,
+      });
+    }
+  }
+
+  /**
+   * The service's own metrics (`shared/observability/service-metrics.ts`). Graphs search across every function
+   * that emits them; alarms read them from the functions that can, as alarms cannot search.
+   */
+  private monitorServiceMetrics(
+    props: ServiceMonitoringProps,
+    metrics: ReturnType<MonitoringFacade['createMetricFactory']>,
+  ) {
+    const search = (metricName: string, extraDimensions: string[] = []) => ({
+      searchQuery: `MetricName="${metricName}"`,
+      dimensionsMap: Object.fromEntries(
+        ['service', ...extraDimensions].map((d) => [d, undefined as unknown as string]),
+      ),
+      statistic: MetricStatistic.SUM,
+      namespace: METRICS_NAMESPACE,
+      label: metricName,
+    });
+    const apiFunctions = [...new Set(props.routes.filter((r) => r.auth === 'bearer').map((r) => r.function))];
+    const sumOver = (metricName: string, services: readonly string[], period: Duration) => {
+      const using: Record<string, IMetric> = Object.fromEntries(
+        services.map((service, i) => [
+          // Ids must be unique within a graph, which shows several of these sums.
+          `${metricName.toLowerCase()}${i}`,
+          metrics.createMetric(
+            metricName,
+            MetricStatistic.SUM,
+            service,
+            { service },
+            undefined,
+            undefined,
+            period,
+          ),
+        ]),
+      );
+      return metrics.createMetricMath(
+        `SUM([${Object.keys(using).join(',')}])`,
+        using,
+        metricName,
+        undefined,
+        period,
+      );
+    };
+    const countAlarm = (
+      metric: MetricWithAlarmSupport,
+      alarmFriendlyName: string,
+      threshold: number,
+    ): CustomMetricGroup['metrics'][number] => ({
+      metric,
+      alarmFriendlyName,
+      addAlarm: {
+        Critical: {
+          threshold,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+        },
+      },
+    });
+
+    this.facade.monitorCustom({
+      humanReadableName: 'Service metrics (Powertools EMF)',
+      alarmFriendlyName: 'Service',
+      metricGroups: [
+        {
+          title: 'FHIR requests by interaction and outcome',
+          metrics: [search(serviceMetricNames.requests, ['interaction', 'outcome'])],
+        },
+        {
+          title: 'Access denied and break-glass (per hour)',
+          metrics: [
+            sumOver(serviceMetricNames.accessDenied, apiFunctions, Duration.hours(1)),
+            countAlarm(
+              sumOver(serviceMetricNames.breakGlass, apiFunctions, Duration.hours(1)),
+              'BreakGlassSpike',
+              props.breakGlassAlarmPerHour,
+            ),
+          ],
+        },
+        {
+          title: 'Events published and publish failures',
+          metrics: [
+            search(serviceMetricNames.eventsPublished),
+            ...props.streamConsumers.map((service) =>
+              countAlarm(
+                metrics.createMetric(serviceMetricNames.eventPublishFailures, MetricStatistic.SUM, service, {
+                  service,
+                }),
+                `PublishFailures-${service}`,
+                alarmThresholds.failedInvocations,
+              ),
+            ),
+          ],
+        },
+        {
+          title: 'Subscription deliveries',
+          metrics: [search(serviceMetricNames.deliverySucceeded), search(serviceMetricNames.deliveryFailed)],
+        },
+      ],
+    });
+  }
+
+  /** Failed invocations of every rule on the bus, searched for the graph and alarmed on rule by rule. */
+  private monitorEventBridge(
+    props: ServiceMonitoringProps,
+    metrics: ReturnType<MonitoringFacade['createMetricFactory']>,
+  ) {
+    const ruleMetric = (metricName: string, ruleName: string) =>
+      metrics.createMetric(
+        metricName,
+        MetricStatistic.SUM,
+        `${metricName} ${ruleName}`,
+        { EventBusName: props.eventBusName, RuleName: ruleName },
+        undefined,
+        'AWS/Events',
+      );
+    this.facade.monitorCustom({
+      humanReadableName: 'EventBridge',
+      alarmFriendlyName: 'EventBridge',
+      metricGroups: [
+        {
+          title: 'Failed invocations (every rule on the bus)',
+          metrics: [
+            {
+              searchQuery: 'MetricName="FailedInvocations"',
+              dimensionsMap: { EventBusName: props.eventBusName, RuleName: undefined as unknown as string },
+              statistic: MetricStatistic.SUM,
+              namespace: 'AWS/Events',
+              label: 'FailedInvocations',
+            },
+            ...Object.entries(props.eventRules).map(([name, rule]) => ({
+              metric: ruleMetric('FailedInvocations', rule.ruleName),
+              alarmFriendlyName: `FailedInvocations-${name}`,
+              addAlarm: {
+                Critical: {
+                  threshold: alarmThresholds.failedInvocations,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+                },
+              },
+            })),
+          ],
+        },
+      ],
+    });
+  }
+}
