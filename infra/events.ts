@@ -1,4 +1,5 @@
 import { JOURNAL_PREFIX } from '../shared/record/table-design.ts';
+import { subscriptionTopics } from '../shared/subscriptions/subscription-topics.ts';
 import type { FunctionName } from './functions.ts';
 
 /** The `source` of every event the service puts on its bus. */
@@ -19,7 +20,27 @@ export interface EventRuleDefinition {
 }
 
 /** The one event-rule table, read by the CDK stack and by the sandbox's event bus. */
-export const eventRules: EventRuleDefinition[] = [];
+export const eventRules: EventRuleDefinition[] = [
+  {
+    name: 'SubscriptionNotifications',
+    description:
+      'Every event a subscription topic names, to be matched to subscriptions and queued for delivery',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': subscriptionTopics.map((t) => t.detailType) },
+    target: 'subscription-matcher',
+  },
+  {
+    name: 'SafeguardingNotices',
+    description: 'A safeguarding concern raised: a Task for each other organisation related to the patient',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['Flag.SafeguardingRaised'] },
+    target: 'safeguarding-notifier',
+  },
+  {
+    name: 'AdmissionNotices',
+    description: 'An admission or discharge: a Task for the registered practice and related social care',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['Encounter.Admitted', 'Encounter.Discharged'] },
+    target: 'admission-notifier',
+  },
+];
 
 /** A function fed by the record table's stream, as a Lambda event source mapping. */
 export interface StreamConsumerDefinition {

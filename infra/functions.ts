@@ -50,6 +50,45 @@ export const functions = {
     timeoutSeconds: 60,
     grants: { bus: 'put' },
   },
+  subscriptions: {
+    entry: 'functions/subscriptions/handler.ts',
+    description:
+      'FHIR Subscription API (R4 backport topic-based subscriptions): create, read, delete, $status',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    grants: { table: 'readWrite', idempotency: 'readWrite' },
+  },
+  'subscription-matcher': {
+    entry: 'functions/subscription-matcher/handler.ts',
+    description:
+      'Matches each record event to the subscriptions it concerns and queues one delivery for each',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    grants: { table: 'read' },
+  },
+  'notification-delivery': {
+    entry: 'functions/notification-delivery/handler.ts',
+    description:
+      'Delivers queued notifications to rest-hook endpoints, signed, each event once per subscription',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    grants: { table: 'readWrite' },
+  },
+  'safeguarding-notifier': {
+    entry: 'functions/safeguarding-notifier/handler.ts',
+    description:
+      'Gives each organisation related to the patient a Task when a safeguarding concern is raised',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    grants: { table: 'readWrite' },
+  },
+  'admission-notifier': {
+    entry: 'functions/admission-notifier/handler.ts',
+    description: 'Gives the registered practice and related social care a Task on an admission or discharge',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    grants: { table: 'readWrite' },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;

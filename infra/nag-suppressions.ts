@@ -2,6 +2,7 @@ import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { eventRules, streamConsumers } from './events.ts';
 import { type FunctionDefinition, type FunctionName, functions } from './functions.ts';
+import { queues } from './queues.ts';
 import { routes } from './routes.ts';
 import type { SharedCareRecordStack } from './stack.ts';
 
@@ -31,6 +32,7 @@ function arnOf(resource: IConstruct): string {
 function suppressFunctionFindings(stack: SharedCareRecordStack): void {
   const ruleTargets = new Set<FunctionName>(eventRules.map((rule) => rule.target));
   const streamTargets = new Set<FunctionName>(streamConsumers.map((consumer) => consumer.target));
+  const queueConsumers = new Set<FunctionName>(queues.map((queue) => queue.consumer));
   const tableArn = arnOf(stack.recordTable.table);
   const bucketArn = arnOf(stack.documentsBucket.bucket);
 
@@ -55,6 +57,20 @@ function suppressFunctionFindings(stack: SharedCareRecordStack): void {
         "Invoked by the table stream's event source mapping, which sends batches that never succeed to its own " +
         'encrypted on-failure queue; a function dead-letter queue only applies to asynchronous invocations.';
       acknowledge(fn, { 'HIPAA.Security-LambdaDLQ': stream, 'Serverless-LambdaDLQ': stream });
+    } else if (queueConsumers.has(name)) {
+      const queue =
+        "Invoked by its SQS queue's event source mapping: messages that fail maxReceiveCount times move to the " +
+        "queue's own encrypted dead-letter queue. SQS event sources take no on-failure destination, and a function " +
+        'dead-letter queue only applies to asynchronous invocations.';
+      acknowledge(fn, {
+        'HIPAA.Security-LambdaDLQ': queue,
+        'Serverless-LambdaDLQ': queue,
+        'Serverless-LambdaEventSourceMappingDestination': queue,
+        'HIPAA.Security-LambdaInsideVPC':
+          "Delivers notifications to suppliers' own HTTPS endpoints on the internet, so a VPC would need a NAT " +
+          'gateway for the same egress; the worker connects only to public addresses, checked on the address it ' +
+          'connects to, so no private or metadata address is reachable through a Subscription.',
+      });
     } else if (!ruleTargets.has(name)) {
       const synchronous =
         'Invoked synchronously by API Gateway, so the caller receives any failure; a dead-letter queue only ' +
@@ -177,6 +193,7 @@ function suppressDeadLetterQueueFindings(stack: SharedCareRecordStack): void {
   const failureQueues = [
     ...Object.values(stack.eventRules.deadLetterQueues),
     ...Object.values(stack.streamConsumers.onFailureQueues),
+    ...Object.values(stack.workQueues.deadLetterQueues),
   ];
   for (const dlq of failureQueues) {
     acknowledge(dlq, { 'AwsSolutions-SQS3': endOfTheLine, 'Serverless-SQSRedrivePolicy': endOfTheLine });

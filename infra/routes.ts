@@ -26,6 +26,16 @@ const fhir = (method: HttpMethod, path: string, interaction: string): RouteDefin
   auth: interaction === 'capabilities' ? 'none' : 'bearer',
 });
 
+// Subscriptions have their own function. API Gateway routes a path to its literal `Subscription` resource and
+// never falls back to `{type}`, so every path the generic routes offer is declared again under it.
+const subscription = (method: HttpMethod, path: string, interaction: string): RouteDefinition => ({
+  method,
+  path: `${FHIR_BASE_PATH}/Subscription${path}`,
+  function: 'subscriptions',
+  interaction,
+  auth: 'bearer',
+});
+
 /** The one route table. */
 export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
@@ -42,6 +52,18 @@ export const routes: RouteDefinition[] = [
   fhir('GET', '/{type}/{id}/_history', 'history-instance'),
   fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
   fhir('GET', '/{type}/{id}/$everything', 'everything'),
+  subscription('POST', '', 'create'),
+  subscription('GET', '', 'search-type'),
+  subscription('POST', '/_search', 'search-type'),
+  subscription('POST', '/$validate', 'validate'),
+  subscription('GET', '/$status', 'status-type'),
+  subscription('GET', '/{id}', 'read'),
+  subscription('PUT', '/{id}', 'update'),
+  subscription('DELETE', '/{id}', 'delete'),
+  subscription('GET', '/{id}/_history', 'history-instance'),
+  subscription('GET', '/{id}/_history/{vid}', 'vread'),
+  subscription('GET', '/{id}/$everything', 'everything'),
+  subscription('GET', '/{id}/$status', 'status'),
 ];
 
 /** Finds the route an API Gateway event came in by (`resource` is the route's path template). */

@@ -21,10 +21,12 @@ import { ServiceMonitoring } from './constructs/service-monitoring.ts';
 import { StreamConsumers } from './constructs/stream-consumers.ts';
 import { TokenSigningKey } from './constructs/token-signing-key.ts';
 import { WebAcl } from './constructs/web-acl.ts';
+import { WorkQueues } from './constructs/work-queues.ts';
 import { eventRules, streamConsumers } from './events.ts';
 import { functions } from './functions.ts';
 import { gatewayResponses } from './gateway-responses.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
+import { queues } from './queues.ts';
 import { FHIR_BASE_PATH, routes } from './routes.ts';
 
 export interface SharedCareRecordStackProps extends StackProps {
@@ -49,6 +51,7 @@ export class SharedCareRecordStack extends Stack {
   readonly functions: ServiceFunctions;
   readonly eventRules: EventRules;
   readonly streamConsumers: StreamConsumers;
+  readonly workQueues: WorkQueues;
   readonly api: ServiceApi;
   readonly usagePlans: ClientUsagePlans;
   readonly webAcl?: WebAcl;
@@ -94,9 +97,16 @@ export class SharedCareRecordStack extends Stack {
       dataKey: this.keys.data,
       logsKey: this.keys.logs,
       logRetentionDays: config.logRetentionDays,
-      // Left unset, the functions use the service's default list (shared/events/safeguarding-codes.ts).
-      environment:
-        config.safeguardingCodes.length > 0 ? { SAFEGUARDING_CODES: config.safeguardingCodes.join(',') } : {},
+      environment: {
+        // Left unset, the functions use the service's default list (shared/events/safeguarding-codes.ts).
+        ...(config.safeguardingCodes.length > 0
+          ? { SAFEGUARDING_CODES: config.safeguardingCodes.join(',') }
+          : {}),
+        // Social care is whoever the ICB's social-care clients act for: they get admission and discharge notices.
+        SOCIAL_CARE_ODS_CODES: [
+          ...new Set(config.supplierClients.filter((c) => c.role === 'social-care').map((c) => c.odsCode)),
+        ].join(','),
+      },
       // The supplier registry outgrows Lambda's 4 KB environment, so the token function is built with it.
       bundleDefines: {
         oauth: { 'process.env.CLIENT_REGISTRY': JSON.stringify(JSON.stringify(clientRegistry(config))) },
@@ -115,6 +125,12 @@ export class SharedCareRecordStack extends Stack {
     this.streamConsumers = new StreamConsumers(this, 'StreamConsumers', {
       consumers: streamConsumers,
       table: this.recordTable.table,
+      functions: lambdas,
+      encryptionKey: this.keys.data,
+    });
+
+    this.workQueues = new WorkQueues(this, 'WorkQueues', {
+      queues,
       functions: lambdas,
       encryptionKey: this.keys.data,
     });

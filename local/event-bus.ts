@@ -37,6 +37,12 @@ export class LocalEventBus {
   readonly published: EventBridgeEvent<string, unknown>[] = [];
   /** While set, PutEvents fails, so tests can show that the outbox loses nothing. */
   failPublishing = false;
+  /**
+   * While set, every n-th entry fails and the rest are accepted, so the outbox publisher republishes entries
+   * already on the bus and tests can show subscribers still get each event once.
+   */
+  failEveryNth = 0;
+  private entriesSeen = 0;
   private inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -49,6 +55,8 @@ export class LocalEventBus {
     return entries.map((entry) => {
       if (this.failPublishing)
         return { ErrorCode: 'InternalFailure', ErrorMessage: 'Sandbox fault: bus unavailable' };
+      if (this.failEveryNth && ++this.entriesSeen % this.failEveryNth === 0)
+        return { ErrorCode: 'InternalFailure', ErrorMessage: 'Sandbox fault: entry dropped' };
       const event: EventBridgeEvent<string, unknown> = {
         version: '0',
         id: randomUUID(),

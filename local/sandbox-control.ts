@@ -1,16 +1,19 @@
 import { setAuditFailing } from './audit-fault.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { LocalRoute } from './gateway.ts';
+import type { SqsLocal } from './sqs-local.ts';
 import type { StreamPoller } from './stream-poller.ts';
 
 /**
  * `/_sandbox/events` (GET): what the sandbox's bus published and could not deliver, and the stream batches
- * that failed — what ops would read off EventBridge metrics and dead-letter queues.
- * `/_sandbox/faults` (POST `{"eventBridge": "fail" | "ok"}` and/or `{"audit": "fail" | "ok"}`): makes publishing
- * or the audit store fail, for fault tests.
+ * that failed, and each SQS queue's counts, consumer invocations and dead letters — what ops would read off
+ * EventBridge and SQS metrics and dead-letter queues.
+ * `/_sandbox/faults` (POST `{"eventBridge": "fail" | "flaky" | "ok"}` and/or `{"audit": "fail" | "ok"}`): makes
+ * publishing fail (or, `flaky`, fail every tenth entry, so the outbox republishes) or the audit store fail, for
+ * fault tests.
  * Sandbox only: nothing like it is deployed.
  */
-export function sandboxControl(bus: LocalEventBus, poller: StreamPoller): LocalRoute {
+export function sandboxControl(bus: LocalEventBus, poller: StreamPoller, sqs?: SqsLocal): LocalRoute {
   return async (req, res) => {
     const reply = (status: number, body: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -22,6 +25,7 @@ export function sandboxControl(bus: LocalEventBus, poller: StreamPoller): LocalR
         published: bus.published,
         deadLetters: bus.deadLetters,
         failedStreamBatches: poller.failedBatches,
+        queues: sqs?.snapshot() ?? {},
       });
     }
     if (req.url === '/_sandbox/faults' && req.method === 'POST') {
@@ -30,11 +34,16 @@ export function sandboxControl(bus: LocalEventBus, poller: StreamPoller): LocalR
       const faults = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>;
       const names = Object.keys(faults);
       const valid = names.every(
-        (k) => ['eventBridge', 'audit'].includes(k) && ['fail', 'ok'].includes(faults[k] ?? ''),
+        (k) =>
+          ['eventBridge', 'audit'].includes(k) &&
+          (k === 'eventBridge' ? ['fail', 'flaky', 'ok'] : ['fail', 'ok']).includes(faults[k] ?? ''),
       );
       if (!names.length || !valid)
-        return reply(400, { error: 'give eventBridge and/or audit, each fail or ok' });
-      if (faults.eventBridge) bus.failPublishing = faults.eventBridge === 'fail';
+        return reply(400, { error: 'give eventBridge (fail, flaky or ok) and/or audit (fail or ok)' });
+      if (faults.eventBridge) {
+        bus.failPublishing = faults.eventBridge === 'fail';
+        bus.failEveryNth = faults.eventBridge === 'flaky' ? 10 : 0;
+      }
       if (faults.audit) setAuditFailing(faults.audit === 'fail');
       return reply(200, faults);
     }

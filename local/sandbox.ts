@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { installAuditFault } from './audit-fault.ts';
+import { demoOrganisations } from './demo-organisations.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
@@ -13,6 +14,7 @@ import { ensureIdempotencyTable, ensureRecordTable } from './record-table.ts';
 import { type S3Local, startS3Local } from './s3-local.ts';
 import { type SandboxClientsFile, sandboxKeys } from './sandbox-clients.ts';
 import { sandboxControl } from './sandbox-control.ts';
+import { startSqsLocal } from './sqs-local.ts';
 import { StreamPoller } from './stream-poller.ts';
 
 export interface SandboxOptions {
@@ -65,6 +67,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await bus.settled();
       await new Promise<void>((r) => eventBridge.close(() => r()));
     });
+    const sqs = await startSqsLocal();
+    stops.push(sqs.stop);
 
     const keys = await sandboxKeys(dir, url, options.fresh ?? false);
     // Handlers read their settings from the environment, as on Lambda; the SDK reads its endpoints from it.
@@ -86,6 +90,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       CLIENT_REGISTRY: JSON.stringify(keys.registry),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
+      ...sqs.environment,
+      // CONTRACT §1: the sandbox delivers notifications to http://localhost; a cloud deployment never does.
+      ALLOW_LOCAL_ENDPOINTS: 'true',
+      SOCIAL_CARE_ODS_CODES: demoOrganisations
+        .filter((o) => o.role === 'social-care')
+        .map((o) => o.odsCode)
+        .join(','),
     });
     delete process.env.AWS_PROFILE;
 
@@ -99,10 +110,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const poller = new StreamPoller(dynamodb.endpoint, streamArn, join(dir, 'stream-checkpoints.json'));
     poller.start();
     stops.push(() => poller.stop());
+    sqs.startConsumers();
 
     const server = createGateway({
       localRoutes: [
-        sandboxControl(bus, poller),
+        sandboxControl(bus, poller, sqs),
         (req, res) => {
           if (req.url !== '/_health') return false;
           res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -1,4 +1,5 @@
 import type { CapabilityStatement, CapabilityStatementRestResource, ResourceType } from '@medplum/fhirtypes';
+import { subscriptionCapability } from '../subscriptions/subscription-capability.ts';
 import { resourceTypes } from './resource-types.ts';
 
 /**
@@ -33,7 +34,7 @@ export function capabilityStatement(
           description:
             'NHS application-restricted access: a signed JWT client assertion exchanged at /oauth2/token for a Bearer token',
         },
-        resource,
+        resource: [...resource, subscriptionCapability()],
       },
     ],
   };

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EventRules } from '#infra/constructs/event-rules';
 import { EVENT_SOURCE, type EventRuleDefinition } from '#infra/events';
-import type { FunctionName } from '#infra/functions';
+import { type FunctionName, functions as functionTable } from '#infra/functions';
 
 /** A rule as the event-rule table will hold it once the notifiers exist. */
 const admitted: EventRuleDefinition = {
@@ -26,10 +26,9 @@ function synthesize(rules: EventRuleDefinition[]) {
     handler: 'index.handler',
     code: lambda.Code.fromInline('export const handler = async () => {};'),
   });
-  const functions = { oauth: fn, authorizer: fn, fhir: fn, 'outbox-publisher': fn } satisfies Record<
-    FunctionName,
-    lambda.IFunction
-  >;
+  const functions = Object.fromEntries(
+    Object.keys(functionTable).map((name) => [name, fn as lambda.IFunction]),
+  ) as Record<FunctionName, lambda.IFunction>;
   new EventRules(stack, 'EventRules', {
     rules,
     bus,

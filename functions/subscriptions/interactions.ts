@@ -1,0 +1,137 @@
+import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import {
+  BadRequestError,
+  GoneError,
+  MethodNotAllowedError,
+  OperationOutcomeError,
+  operationOutcome,
+} from '#shared/fhir/operation-outcome';
+import type { FhirRequest } from '#shared/http/fhir-request';
+import { fhirRequestBody } from '#shared/http/fhir-request-body';
+import { fhirResponse } from '#shared/http/fhir-response';
+import { idempotentPost } from '#shared/http/idempotent-post';
+import { requestContext } from '#shared/http/request-context';
+import { ownedSubscription } from '#shared/subscriptions/owned-subscription';
+import { statusBundle } from '#shared/subscriptions/status-operation';
+import { subscribe } from '#shared/subscriptions/subscribe';
+import { subscriptionResource } from '#shared/subscriptions/subscription-resource';
+import { deleteSubscription, subscriptionsOf } from '#shared/subscriptions/subscription-store';
+import { validateSubscription } from '#shared/subscriptions/validate-subscription';
+
+export type Interaction = (request: FhirRequest) => Promise<APIGatewayProxyResult>;
+
+const context = (r: FhirRequest) => requestContext(r.event, r.fhirBase);
+const id = (r: FhirRequest) => r.event.pathParameters?.id as string;
+const bundle = (b: Bundle) => fhirResponse(200, b as Resource);
+
+/** Search parameters `GET /Subscription` takes; it lists the caller's own subscriptions. */
+const SEARCH_PARAMETERS = ['status', '_count'];
+/** Parameters of the type-level `$status`: ids and statuses to narrow the caller's subscriptions to. */
+const STATUS_PARAMETERS = ['id', 'status'];
+
+function queryOf(r: FhirRequest, allowed: string[]): Map<string, string[]> {
+  const query = new Map<string, string[]>();
+  const form =
+    r.event.httpMethod === 'POST' && r.event.body ? new URLSearchParams(r.event.body) : new URLSearchParams();
+  const multi = r.event.multiValueQueryStringParameters ?? {};
+  const pairs = [...Object.entries(multi).flatMap(([k, vs]) => (vs ?? []).map((v) => [k, v])), ...form];
+  const lenient = /handling=lenient/i.test(r.event.headers.prefer ?? '');
+  for (const [name, value] of pairs as [string, string][]) {
+    if (!allowed.includes(name)) {
+      if (lenient) continue;
+      throw new BadRequestError(`Unknown parameter '${name}': Subscription takes ${allowed.join(', ')}`);
+    }
+    query.set(name, [...(query.get(name) ?? []), ...value.split(',')]);
+  }
+  return query;
+}
+
+const notSupported: Interaction = async (r) => {
+  throw new MethodNotAllowedError(
+    `Subscription does not support ${r.interaction}: delete the subscription and create a new one`,
+  );
+};
+
+/** Each route of the Subscription API: parse, authorise and act in shared/, shape the FHIR response. */
+export const interactions: Record<string, Interaction> = {
+  create: async (r) => {
+    const ctx = context(r);
+    const body = fhirRequestBody(r.event);
+    return idempotentPost(
+      { clientId: ctx.caller.clientId, requestId: r.event.headers['x-request-id'], path: r.event.path },
+      async () => {
+        const resource = await subscribe(ctx, body);
+        return fhirResponse(201, resource, {
+          Location: `${r.fhirBase}/Subscription/${resource.id}/_history/1`,
+        });
+      },
+    );
+  },
+
+  read: async (r) => {
+    const { subscription, state } = await ownedSubscription(context(r).caller, id(r), 'r');
+    return fhirResponse(200, subscriptionResource(subscription, state));
+  },
+
+  delete: async (r) => {
+    try {
+      const { subscription } = await ownedSubscription(context(r).caller, id(r), 'd');
+      await deleteSubscription(subscription);
+    } catch (e) {
+      // Deleting twice changes nothing, as for every other resource.
+      if (!(e instanceof GoneError)) throw e;
+    }
+    return { statusCode: 204, body: '' };
+  },
+
+  status: async (r) =>
+    bundle(statusBundle([await ownedSubscription(context(r).caller, id(r), 'r')], r.fhirBase)),
+
+  'status-type': async (r) => {
+    const ctx = context(r);
+    const query = queryOf(r, STATUS_PARAMETERS);
+    const ids = query.get('id');
+    const statuses = query.get('status');
+    const own = (await subscriptionsOf(ctx.caller.odsCode)).filter(
+      (s) => (!ids || ids.includes(s.subscription.id)) && (!statuses || statuses.includes(s.state.status)),
+    );
+    return bundle(statusBundle(own, r.fhirBase));
+  },
+
+  'search-type': async (r) => {
+    const ctx = context(r);
+    const statuses = queryOf(r, SEARCH_PARAMETERS).get('status');
+    const own = (await subscriptionsOf(ctx.caller.odsCode))
+      .map(({ subscription, state }) => subscriptionResource(subscription, state))
+      .filter((s) => !statuses || statuses.includes(s.status));
+    return bundle({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: own.length,
+      link: [{ relation: 'self', url: `${r.fhirBase}/Subscription` }],
+      entry: own.map((s) => ({
+        fullUrl: `${r.fhirBase}/Subscription/${s.id}`,
+        resource: s,
+        search: { mode: 'match' },
+      })),
+    });
+  },
+
+  validate: async (r) => {
+    context(r);
+    let outcome: OperationOutcome;
+    try {
+      outcome = await validateSubscription(fhirRequestBody(r.event));
+    } catch (e) {
+      if (!(e instanceof OperationOutcomeError) || e.status === 415 || e.status === 413) throw e;
+      outcome = operationOutcome(e.issues);
+    }
+    return fhirResponse(200, outcome);
+  },
+
+  update: notSupported,
+  vread: notSupported,
+  'history-instance': notSupported,
+  everything: notSupported,
+};

@@ -1,0 +1,90 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RecordAccessFacts } from '../access/record-access-facts.ts';
+import { documentClient, tableName } from '../aws/clients.ts';
+import { fromItem, type StoredResource } from '../record/record-store.ts';
+import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../record/table-design.ts';
+
+/**
+ * Who is related to one patient's record, and the resource an event is about: what deciding who may be told
+ * of the event needs, for every organisation at once.
+ */
+export interface RecordRelationships {
+  patientRegistered: boolean;
+  /** ODS code of the registered GP practice. */
+  registeredPractice?: string;
+  /** ODS codes of the organisations that have contributed to the record. */
+  contributors: string[];
+  sharingObjection: boolean;
+  /** The event's focus as the record holds it now (labels and contributor), when it is there. */
+  focus?: StoredResource;
+}
+
+// Both the contributor markers and the objection set sort under this prefix of the patient's partition.
+const ACCESS_PREFIX = '_access#';
+
+/** The access facts of one organisation, from the record's relationships. */
+export function accessFactsFor(relationships: RecordRelationships, odsCode: string): RecordAccessFacts {
+  return {
+    patientRegistered: relationships.patientRegistered,
+    registeredPractice: relationships.registeredPractice,
+    callerContributed: relationships.contributors.includes(odsCode),
+    sharingObjection: relationships.sharingObjection,
+  };
+}
+
+/**
+ * Reads a record's relationships in two parallel round trips: one Query of the partition's access items, and
+ * the Patient with the focus (`Flag/123`) by key.
+ */
+export async function readRecordRelationships(
+  nhsNumber: string,
+  focus?: string,
+): Promise<RecordRelationships> {
+  const PK = patientPartition(nhsNumber);
+  const [type, id] = (focus ?? '').split('/');
+  const get = (SK: string) =>
+    documentClient.send(new GetCommand({ TableName: tableName(), Key: { PK, SK }, ConsistentRead: true }));
+  const [access, patient, focused] = await Promise.all([
+    readAccessItems(PK),
+    get(currentKey('Patient', nhsNumber)),
+    type && id && type !== 'Patient' ? get(currentKey(type, id)) : Promise.resolve(undefined),
+  ]);
+  const patientItem = patient.Item;
+  const contributorPrefix = contributorKey('');
+  const objections = access.find((i) => i.SK === OBJECTION_KEY)?.consents as Set<string> | undefined;
+  return {
+    patientRegistered: !!patientItem && patientItem.deleted !== true,
+    ...(patientItem?.registeredPractice
+      ? { registeredPractice: patientItem.registeredPractice as string }
+      : {}),
+    contributors: access
+      .map((i) => i.SK as string)
+      .filter((sk) => sk.startsWith(contributorPrefix))
+      .map((sk) => sk.slice(contributorPrefix.length)),
+    sharingObjection: (objections?.size ?? 0) > 0,
+    ...(type === 'Patient' && patientItem
+      ? { focus: fromItem(patientItem) }
+      : focused?.Item
+        ? { focus: fromItem(focused.Item) }
+        : {}),
+  };
+}
+
+async function readAccessItems(PK: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': ACCESS_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
