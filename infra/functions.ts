@@ -41,7 +41,16 @@ export const functions = {
     description: 'FHIR R4 API: capability statement, contribute, read and search the shared record',
     memoryMb: 256,
     timeoutSeconds: 29,
-    grants: { table: 'readWrite', idempotency: 'readWrite', cursorSecret: 'read' },
+    // The bucket: writing a DocumentReference stores its inline document or claims its upload.
+    grants: { table: 'readWrite', idempotency: 'readWrite', cursorSecret: 'read', bucket: 'readWrite' },
+  },
+  documents: {
+    entry: 'functions/documents/handler.ts',
+    description:
+      'Stored documents: presigned uploads (Binary/$upload-url) and downloads of a Binary under its DocumentReference',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    grants: { table: 'readWrite', bucket: 'readWrite' },
   },
   'outbox-publisher': {
     entry: 'functions/outbox-publisher/handler.ts',

@@ -36,6 +36,14 @@ const subscription = (method: HttpMethod, path: string, interaction: string): Ro
   auth: 'bearer',
 });
 
+const binary = (method: HttpMethod, path: string, interaction: string): RouteDefinition => ({
+  method,
+  path: `${FHIR_BASE_PATH}/Binary${path}`,
+  function: 'documents',
+  interaction,
+  auth: 'bearer',
+});
+
 /** The one route table. */
 export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
@@ -64,6 +72,10 @@ export const routes: RouteDefinition[] = [
   subscription('GET', '/{id}/_history/{vid}', 'vread'),
   subscription('GET', '/{id}/$everything', 'everything'),
   subscription('GET', '/{id}/$status', 'status'),
+  // Stored documents have their own function. Binary is not a type the generic routes serve, so nothing is
+  // lost under API Gateway's literal `Binary` resource.
+  binary('POST', '/$upload-url', 'upload-url'),
+  binary('GET', '/{id}', 'binary-read'),
 ];
 
 /** Finds the route an API Gateway event came in by (`resource` is the route's path template). */

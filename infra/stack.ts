@@ -78,6 +78,7 @@ export class SharedCareRecordStack extends Stack {
       encryptionKey: this.keys.data,
       accessLogsBucket: this.accessLogsBucket.bucket,
       // The Records Management Code's period, as for the audit trail around the record.
+      noncurrentRetentionDays: config.auditRetentionDays,
     });
     this.eventBus = new ServiceEventBus(this, 'Events', {
       eventBusName: deployment,

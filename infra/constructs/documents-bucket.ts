@@ -1,16 +1,25 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-/** Holds the documents behind DocumentReference resources (letters, discharge summaries, care plans). */
+/**
+ * Holds the documents behind DocumentReference resources (letters, discharge summaries, care plans), under
+ * `documents/` (never deleted by the service, a deleted DocumentReference's included), and uploads waiting to be
+ * checked under `uploads/` (shared/documents/document-bucket.ts).
+ */
 export class DocumentsBucket extends Construct {
   readonly bucket: s3.Bucket;
 
   constructor(
     scope: Construct,
     id: string,
-    props: { encryptionKey: kms.IKey; accessLogsBucket: s3.IBucket },
+    props: {
+      encryptionKey: kms.IKey;
+      accessLogsBucket: s3.IBucket;
+      /** Days an overwritten or deleted version of a document stays recoverable. */
+      noncurrentRetentionDays: number;
+    },
   ) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -25,6 +34,22 @@ export class DocumentsBucket extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
+      lifecycleRules: [
+        {
+          // Uploads nobody claimed, and those claimed (copied to documents/) but not tidied away.
+          id: 'unclaimed-uploads',
+          prefix: 'uploads/',
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          id: 'document-versions',
+          prefix: 'documents/',
+          noncurrentVersionExpiration: Duration.days(props.noncurrentRetentionDays),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
       // Clinical documents outlive any one stack.
       removalPolicy: RemovalPolicy.RETAIN,
     });
