@@ -31,6 +31,8 @@ export interface Sandbox {
   dynamodbEndpoint: string;
   s3Endpoint: string;
   tableName: string;
+  /** The documents bucket (CONTRACT §6). */
+  bucketName: string;
   stop(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       dynamodbEndpoint: dynamodb.endpoint,
       s3Endpoint: s3.endpoint,
       tableName: TABLE_NAME,
+      bucketName: DOCUMENTS_BUCKET,
     };
     writeFileSync(join(dir, 'sandbox.json'), `${JSON.stringify(sandbox, null, 2)}\n`);
     return { ...sandbox, stop };
