@@ -1,8 +1,10 @@
 import type { OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
+import { isResourceType, typeDefinition } from '../fhir/definitions/r4-definitions.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
 import {
   BadRequestError,
   type Issue,
+  NotFoundError,
   OperationOutcomeError,
   operationOutcome,
 } from '../fhir/operation-outcome.ts';
@@ -23,8 +25,11 @@ export async function validateOperation(
   body: Record<string, unknown>,
   queryMode: string | undefined,
 ): Promise<OperationOutcome> {
-  assertSupported(type, 'read');
-  const { resource, mode } = operationInput(body, queryMode);
+  // Any R4 type the validator knows can be checked, served or not; only served types have write rules.
+  if (!typeDefinition(type) || !isResourceType(type))
+    throw new NotFoundError(`Resource type '${type}' is not known`);
+  const { resource, mode } = operationInput(type, body, queryMode);
+  if (mode !== 'general') assertSupported(type, 'read');
   const issues = validateResource(resource);
   if (resource.resourceType !== type) {
     issues.push({
@@ -43,10 +48,12 @@ export async function validateOperation(
       ]);
 }
 
-function operationInput(body: Record<string, unknown>, queryMode: string | undefined) {
+function operationInput(type: string, body: Record<string, unknown>, queryMode: string | undefined) {
   let resource = body;
   let mode = queryMode;
-  if (body.resourceType === 'Parameters') {
+  const wrapped = ((body.parameter ?? []) as { name?: string }[]).some((p) => p?.name === 'resource');
+  // A Parameters posted to Parameters/$validate is the resource to check, unless it wraps one.
+  if (body.resourceType === 'Parameters' && (type !== 'Parameters' || wrapped)) {
     const parts = (body.parameter ?? []) as {
       name?: string;
       resource?: Record<string, unknown>;
