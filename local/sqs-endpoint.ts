@@ -15,6 +15,10 @@ class SqsError extends Error {
 }
 
 const MAX_WAIT_SECONDS = 20;
+const QUERY_ERROR_CODES: Record<string, string> = {
+  QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+  UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
+};
 
 /**
  * An SQS endpoint for the SDK (`AWS_ENDPOINT_URL_SQS`), speaking the AWS JSON 1.0 protocol SDK v3 uses, for the
@@ -134,7 +138,8 @@ export function createSqsEndpoint(queues: LocalQueue[]): Server {
       reply(200, await action(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Request));
     } catch (e) {
       const error = e instanceof SqsError ? e : new SqsError('InternalError', String(e), 500);
-      res.setHeader('x-amzn-query-error', `AWS.SimpleQueueService.${error.code};Sender`);
+      // The SDK names errors by this header (the older query protocol's codes), as SQS sends it.
+      res.setHeader('x-amzn-query-error', `${QUERY_ERROR_CODES[error.code] ?? error.code};Sender`);
       reply(error.status, { __type: `com.amazonaws.sqs#${error.code}`, message: error.message });
     }
   });
