@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { errorSummary } from '../observability/error-summary.ts';
 import { logger } from '../observability/powertools.ts';
 import { OAuthError } from './oauth-error.ts';
 
@@ -20,7 +21,7 @@ export function oauthErrorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGate
         logger.info('Token request refused', { error: e.error });
         request.response = json(e.status, { error: e.error, error_description: e.description });
       } else {
-        logger.error('Token endpoint failed', { error: { name: e?.name, stack: e?.stack } });
+        logger.error('Token endpoint failed', { error: errorSummary(e) });
         request.response = json(500, { error: 'server_error' });
       }
     },

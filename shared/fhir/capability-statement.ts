@@ -1,5 +1,6 @@
 import type { CapabilityStatement, CapabilityStatementRestResource, ResourceType } from '@medplum/fhirtypes';
 import { subscriptionCapability } from '../subscriptions/subscription-capability.ts';
+import { searchParameters } from './definitions/search-parameters.ts';
 import { resourceTypes } from './resource-types.ts';
 
 /**
@@ -17,6 +18,19 @@ export function capabilityStatement(
     readHistory: def.interactions.includes('vread'),
     updateCreate: type === 'Patient',
     conditionalCreate: def.interactions.includes('create'),
+    conditionalUpdate: false,
+    conditionalDelete: 'not-supported',
+    ...(def.interactions.includes('search-type')
+      ? {
+          searchParam: searchParameters(type).map((p) => ({ name: p.name, type: p.type })),
+        }
+      : {}),
+    operation: [
+      { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
+      ...(type === 'Patient'
+        ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }]
+        : []),
+    ],
   }));
   const statement: CapabilityStatement = {
     resourceType: 'CapabilityStatement',
@@ -35,6 +49,7 @@ export function capabilityStatement(
             'NHS application-restricted access: a signed JWT client assertion exchanged at /oauth2/token for a Bearer token',
         },
         resource: [...resource, subscriptionCapability()],
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
       },
     ],
   };

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { OperationOutcomeError, operationOutcome } from '../fhir/operation-outcome.ts';
+import { errorSummary } from '../observability/error-summary.ts';
 import { logger } from '../observability/powertools.ts';
 import { fhirResponse } from './fhir-response.ts';
 
@@ -17,9 +18,7 @@ export function fhirErrorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
         request.response = fhirResponse(e.status, e.outcome, e.headers);
         return;
       }
-      logger.error('Unhandled error', {
-        error: e instanceof Error ? { name: e.name, stack: e.stack } : 'unknown',
-      });
+      logger.error('Unhandled error', { error: errorSummary(e) });
       request.response = fhirResponse(
         500,
         operationOutcome([

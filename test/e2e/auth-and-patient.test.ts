@@ -216,3 +216,50 @@ describe('Patient PUT and GET (CONTRACT §3)', () => {
     expect(response.headers.get('x-correlation-id')).toBe('corr-456');
   });
 });
+
+describe('CapabilityStatement', () => {
+  it('lists, from the same declarations that route and search, the types, interactions, search parameters and operations served', async () => {
+    const statement = (await (await fetch(`${sandbox().clients.fhirBase}/metadata`)).json()) as {
+      rest: {
+        interaction: { code: string }[];
+        resource: {
+          type: string;
+          interaction: { code: string }[];
+          searchParam?: { name: string }[];
+          operation?: { name: string }[];
+        }[];
+      }[];
+    };
+    const [rest] = statement.rest;
+    expect(rest?.interaction.map((i) => i.code)).toEqual(['transaction', 'batch']);
+    const condition = rest?.resource.find((r) => r.type === 'Condition');
+    expect(condition?.interaction.map((i) => i.code)).toEqual(
+      expect.arrayContaining([
+        'create',
+        'read',
+        'vread',
+        'update',
+        'delete',
+        'history-instance',
+        'search-type',
+      ]),
+    );
+    expect(condition?.searchParam?.map((p) => p.name)).toEqual(
+      expect.arrayContaining([
+        '_id',
+        '_lastUpdated',
+        'patient',
+        'subject',
+        'code',
+        'clinical-status',
+        'category',
+      ]),
+    );
+    expect(rest?.resource.find((r) => r.type === 'Patient')?.operation?.map((o) => o.name)).toContain(
+      'everything',
+    );
+    const auditEvent = rest?.resource.find((r) => r.type === 'AuditEvent');
+    expect(auditEvent?.interaction.map((i) => i.code)).toEqual(['search-type']);
+    expect(rest?.resource.some((r) => r.type === 'Medication')).toBe(false);
+  });
+});
