@@ -63,8 +63,13 @@ export class SqsEventSource {
       );
     } catch (e) {
       this.counts.errors++;
+      // By name only: an error's message could name a patient.
       console.error(
-        JSON.stringify({ level: 'ERROR', message: `Sandbox SQS: ${consumer} failed`, error: String(e) }),
+        JSON.stringify({
+          level: 'ERROR',
+          message: `Sandbox SQS: ${consumer} failed`,
+          error: (e as Error).name,
+        }),
       );
       return;
     }

@@ -31,7 +31,11 @@ export async function deliverNotification(
   try {
     message = parseDeliveryMessage(record.body);
   } catch (e) {
-    logger.error('Dropping a malformed delivery message', { messageId: record.messageId, error: String(e) });
+    // The message's text may name a patient: log only what kind of error it was.
+    logger.error('Dropping a malformed delivery message', {
+      messageId: record.messageId,
+      error: (e as Error).name,
+    });
     return { done: 'dropped' };
   }
   const found = await readSubscription(message.subscriptionId);
@@ -67,7 +71,7 @@ export async function deliverNotification(
       timeoutMs: DELIVERY_TIMEOUT_MS,
     });
   } catch (e) {
-    const error = e instanceof DeliveryFailedError ? e.message : `Delivery failed: ${String(e)}`;
+    const error = e instanceof DeliveryFailedError ? e.message : `Delivery failed (${(e as Error).name})`;
     const final = Number(record.attributes.ApproximateReceiveCount) >= maxReceiveCount;
     await recordFailed(subscription.id, message.eventId, error, final);
     return { retry: 'failed', error, final };

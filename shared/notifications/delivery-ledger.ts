@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { DELIVERY_MARKER_TTL_SECONDS, subscriptionKeys as keys } from '../subscriptions/subscription-keys.ts';
 
@@ -13,42 +13,53 @@ export type DeliveryClaim =
  * Claims the delivery of one event to one subscription, with a conditional write on the (subscription,
  * eventId) marker: granted when no delivery of it succeeded and no other attempt holds an unexpired lease.
  * Duplicates — a republished event, a redelivered message — find it `delivered` (or `busy`), so each
- * subscriber gets each event once. The first claim numbers the event for the subscription.
+ * subscriber gets each event once. The first claim numbers the event for the subscription, and retries keep
+ * that number.
  */
 export async function claimDelivery(
   subscriptionId: string,
   eventId: string,
   leaseSeconds: number,
 ): Promise<DeliveryClaim> {
+  const Key = { PK: keys.partition(subscriptionId), SK: keys.delivery(eventId) };
+  const { Item: marker } = await documentClient.send(
+    new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }),
+  );
+  if (marker?.state === 'delivered') return { outcome: 'delivered' };
   const now = Date.now();
-  let attributes: Record<string, unknown> | undefined;
+  // A new event takes the next number first, so the claim writes number and lease together. Two copies of one
+  // event claimed at the same instant can leave a number unused; the loser's claim still fails.
+  const eventNumber =
+    typeof marker?.eventNumber === 'number' ? marker.eventNumber : await nextEventNumber(subscriptionId);
   try {
-    ({ Attributes: attributes } = await documentClient.send(
+    await documentClient.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: { PK: keys.partition(subscriptionId), SK: keys.delivery(eventId) },
+        Key,
         UpdateExpression:
-          'SET #state = :delivering, leaseUntil = :until, expiresAt = if_not_exists(expiresAt, :ttl)',
-        ConditionExpression: 'attribute_not_exists(PK) OR (#state <> :delivered AND leaseUntil < :now)',
+          'SET #state = :delivering, leaseUntil = :until, eventNumber = if_not_exists(eventNumber, :n), expiresAt = if_not_exists(expiresAt, :ttl)',
+        ConditionExpression: marker
+          ? '#state <> :delivered AND leaseUntil < :now'
+          : 'attribute_not_exists(PK)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':delivering': 'delivering',
-          ':delivered': 'delivered',
           ':until': now + leaseSeconds * 1000,
-          ':now': now,
+          ':n': eventNumber,
           ':ttl': Math.floor(now / 1000) + DELIVERY_MARKER_TTL_SECONDS,
+          ...(marker ? { ':delivered': 'delivered', ':now': now } : {}),
         },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    ));
+    );
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    return e.Item?.state?.S === 'delivered' ? { outcome: 'delivered' } : { outcome: 'busy' };
+    return { outcome: 'busy' };
   }
-  const numbered = attributes?.eventNumber;
-  if (typeof numbered === 'number') return { outcome: 'claimed', eventNumber: numbered };
-  const { Attributes: status } = await documentClient.send(
+  return { outcome: 'claimed', eventNumber };
+}
+
+async function nextEventNumber(subscriptionId: string): Promise<number> {
+  const { Attributes } = await documentClient.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: { PK: keys.partition(subscriptionId), SK: keys.status },
@@ -57,34 +68,44 @@ export async function claimDelivery(
       ReturnValues: 'UPDATED_NEW',
     }),
   );
-  const eventNumber = Number(status?.eventsSinceStart);
-  await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: { PK: keys.partition(subscriptionId), SK: keys.delivery(eventId) },
-      UpdateExpression: 'SET eventNumber = :n',
-      ExpressionAttributeValues: { ':n': eventNumber },
-    }),
-  );
-  return { outcome: 'claimed', eventNumber };
+  return Number(Attributes?.eventsSinceStart);
 }
 
-/** Records a delivery the endpoint accepted: the marker is final, and the subscription is active again. */
+/**
+ * Records a delivery the endpoint accepted, in one transaction: the marker is final, and the subscription is
+ * active again with one more delivered. A subscription deleted meanwhile stays `off`: only its marker is written.
+ */
 export async function recordDelivered(subscriptionId: string, eventId: string): Promise<void> {
-  await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: { PK: keys.partition(subscriptionId), SK: keys.delivery(eventId) },
-      UpdateExpression: 'SET #state = :delivered, deliveredAt = :at REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':delivered': 'delivered', ':at': new Date().toISOString() },
-    }),
-  );
-  await updateStatus(subscriptionId, 'SET #status = :active, lastDelivered = :at ADD delivered :one', {
-    ':active': 'active',
-    ':at': new Date().toISOString(),
-    ':one': 1,
-  });
+  const now = new Date().toISOString();
+  const marker = {
+    TableName: tableName(),
+    Key: { PK: keys.partition(subscriptionId), SK: keys.delivery(eventId) },
+    UpdateExpression: 'SET #state = :delivered, deliveredAt = :at REMOVE leaseUntil',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':delivered': 'delivered', ':at': now },
+  };
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: marker },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: { PK: keys.partition(subscriptionId), SK: keys.status },
+              UpdateExpression: 'SET #status = :active, lastDelivered = :at ADD delivered :one',
+              ConditionExpression: 'attribute_not_exists(#status) OR #status <> :off',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':active': 'active', ':at': now, ':one': 1, ':off': 'off' },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof TransactionCanceledException)) throw e;
+    await documentClient.send(new UpdateCommand(marker));
+  }
 }
 
 /**

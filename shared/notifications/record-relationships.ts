@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { fromItem, type StoredResource } from '../record/record-store.ts';
@@ -34,7 +34,7 @@ export function accessFactsFor(relationships: RecordRelationships, odsCode: stri
 
 /**
  * Reads a record's relationships in two parallel round trips: one Query of the partition's access items, and
- * the Patient with the focus (`Flag/123`) by key.
+ * one BatchGetItem of the Patient with the focus (`Flag/123`). Unprocessed keys throw, so the event is retried.
  */
 export async function readRecordRelationships(
   nhsNumber: string,
@@ -42,14 +42,22 @@ export async function readRecordRelationships(
 ): Promise<RecordRelationships> {
   const PK = patientPartition(nhsNumber);
   const [type, id] = (focus ?? '').split('/');
-  const get = (SK: string) =>
-    documentClient.send(new GetCommand({ TableName: tableName(), Key: { PK, SK }, ConsistentRead: true }));
-  const [access, patient, focused] = await Promise.all([
+  const patientKey = { PK, SK: currentKey('Patient', nhsNumber) };
+  const focusKey = type && id && type !== 'Patient' ? { PK, SK: currentKey(type, id) } : undefined;
+  const [access, items] = await Promise.all([
     readAccessItems(PK),
-    get(currentKey('Patient', nhsNumber)),
-    type && id && type !== 'Patient' ? get(currentKey(type, id)) : Promise.resolve(undefined),
+    documentClient.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName()]: { Keys: focusKey ? [patientKey, focusKey] : [patientKey], ConsistentRead: true },
+        },
+      }),
+    ),
   ]);
-  const patientItem = patient.Item;
+  const found = items.Responses?.[tableName()] ?? [];
+  if (Object.keys(items.UnprocessedKeys ?? {}).length) throw new Error('The record store is busy: retry');
+  const patientItem = found.find((i) => i.SK === patientKey.SK);
+  const focusItem = focusKey ? found.find((i) => i.SK === focusKey.SK) : patientItem;
   const contributorPrefix = contributorKey('');
   const objections = access.find((i) => i.SK === OBJECTION_KEY)?.consents as Set<string> | undefined;
   return {
@@ -62,11 +70,7 @@ export async function readRecordRelationships(
       .filter((sk) => sk.startsWith(contributorPrefix))
       .map((sk) => sk.slice(contributorPrefix.length)),
     sharingObjection: (objections?.size ?? 0) > 0,
-    ...(type === 'Patient' && patientItem
-      ? { focus: fromItem(patientItem) }
-      : focused?.Item
-        ? { focus: fromItem(focused.Item) }
-        : {}),
+    ...(focusItem ? { focus: fromItem(focusItem) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../access/access-token.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { ServiceUnavailableError } from '../fhir/operation-outcome.ts';
@@ -76,13 +76,13 @@ export async function readSubscription(
   id: string,
 ): Promise<{ subscription: StoredSubscription; state: DeliveryState } | undefined> {
   const PK = keys.partition(id);
-  const [current, status] = await Promise.all(
-    [keys.current(id), keys.status].map((SK) =>
-      documentClient.send(new GetCommand({ TableName: tableName(), Key: { PK, SK }, ConsistentRead: true })),
-    ),
-  );
-  if (!current?.Item) return undefined;
-  return { subscription: fromItem(current.Item), state: deliveryStateFromItem(status?.Item) };
+  const items = await batchGet([
+    { PK, SK: keys.current(id) },
+    { PK, SK: keys.status },
+  ]);
+  const current = items.get(`${PK}|${keys.current(id)}`);
+  if (!current) return undefined;
+  return { subscription: fromItem(current), state: deliveryStateFromItem(items.get(`${PK}|${keys.status}`)) };
 }
 
 /**

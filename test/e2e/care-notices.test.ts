@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { ukPatient } from '../support/fixtures.ts';
+import { fhirFetch } from '../support/http.ts';
+import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { inpatientEncounter, safeguardingFlag } from '../support/subscriptions.ts';
+
+type Role = 'gp' | 'gp-other' | 'acute' | 'community' | 'social-care';
+const ODS: Record<Role, string> = {
+  gp: 'A81001',
+  'gp-other': 'A81002',
+  acute: 'RX1',
+  community: 'RX2',
+  'social-care': 'LA101',
+};
+type Task = {
+  id: string;
+  status: string;
+  intent: string;
+  focus: { reference: string };
+  for: { reference: string };
+  owner: { reference: string };
+  meta: { versionId: string; tag: { code: string }[] };
+};
+
+/** A patient registered at the first practice, to whose record the community trust and social care contributed. */
+async function sharedPatient(): Promise<string> {
+  const nhs = newNhsNumber();
+  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
+    201,
+  );
+  for (const role of ['community', 'social-care'] as const) {
+    const note = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'Home visit' },
+      subject: { reference: `Patient/${nhs}` },
+    };
+    expect((await fhirFetch(role, '/Observation', { method: 'POST', body: note })).status).toBe(201);
+  }
+  return nhs;
+}
+
+/** The Tasks owned by `owner` for the patient, searched as `asRole` (an organisation related to the patient). */
+async function tasksOwnedBy(nhs: string, owner: string, asRole: Role = 'gp'): Promise<Task[]> {
+  const { status, body } = await fhirFetch(
+    asRole,
+    `/Task?patient=Patient/${nhs}&owner=Organization/${owner}`,
+  );
+  expect(status).toBe(200);
+  return ((body.entry ?? []) as { resource: Task }[]).map((e) => e.resource);
+}
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('safeguarding notices', () => {
+  it('give one Task to each organisation related to the patient but the one that raised the concern, and none to others', async () => {
+    const nhs = await sharedPatient();
+
+    const flag = await fhirFetch('acute', '/Flag', { method: 'POST', body: safeguardingFlag(nhs) });
+    expect(flag.status).toBe(201);
+    const gp = await eventually(
+      () => tasksOwnedBy(nhs, ODS.gp),
+      (t) => t.length > 0,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+
+    for (const role of ['gp', 'community', 'social-care'] as const) {
+      const tasks = await tasksOwnedBy(nhs, ODS[role], role);
+      expect(tasks, role).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({
+        status: 'requested',
+        intent: 'order',
+        focus: { reference: `Flag/${flag.body.id}` },
+        for: { reference: `Patient/${nhs}` },
+        owner: { reference: `Organization/${ODS[role]}` },
+      });
+    }
+    expect(gp[0]?.meta.tag).toEqual([
+      { system: 'https://fhir.nhs.uk/Id/ods-organization-code', code: ODS.gp },
+    ]);
+    expect(await tasksOwnedBy(nhs, ODS.acute)).toEqual([]);
+    expect(await tasksOwnedBy(nhs, ODS['gp-other'])).toEqual([]);
+  });
+
+  it('are acknowledged by their owner updating the status, and by no one else', async () => {
+    const nhs = await sharedPatient();
+    await fhirFetch('acute', '/Flag', { method: 'POST', body: safeguardingFlag(nhs) });
+    const [task] = await eventually(
+      () => tasksOwnedBy(nhs, ODS.community, 'community'),
+      (t) => t.length > 0,
+    );
+    const path = `/Task/${task?.id}`;
+    const acknowledged = { ...task, status: 'accepted' };
+
+    const byOther = await fhirFetch('gp', path, {
+      method: 'PUT',
+      body: acknowledged,
+      headers: { 'If-Match': 'W/"1"' },
+    });
+    const byOwner = await fhirFetch('community', path, {
+      method: 'PUT',
+      body: acknowledged,
+      headers: { 'If-Match': 'W/"1"' },
+    });
+
+    expect(byOther.status).toBe(403);
+    expect(byOwner.status).toBe(200);
+    expect(byOwner.body).toMatchObject({ status: 'accepted', meta: { versionId: '2' } });
+  });
+});
+
+describe('admission and discharge notices', () => {
+  it('give the registered practice and related social care a Task for each admission and discharge', async () => {
+    const nhs = await sharedPatient();
+
+    const admitted = await fhirFetch('acute', '/Encounter', {
+      method: 'POST',
+      body: inpatientEncounter(nhs),
+    });
+    const discharged = await fhirFetch('acute', `/Encounter/${admitted.body.id}`, {
+      method: 'PUT',
+      body: { ...admitted.body, status: 'finished' },
+      headers: { 'If-Match': 'W/"1"' },
+    });
+    expect(discharged.status).toBe(200);
+    const gp = await eventually(
+      () => tasksOwnedBy(nhs, ODS.gp),
+      (t) => t.length >= 2,
+    );
+    const socialCare = await eventually(
+      () => tasksOwnedBy(nhs, ODS['social-care'], 'social-care'),
+      (t) => t.length >= 2,
+    );
+
+    for (const tasks of [gp, socialCare]) {
+      expect(tasks).toHaveLength(2);
+      expect(tasks.map((t) => t.focus.reference)).toEqual([
+        `Encounter/${admitted.body.id}`,
+        `Encounter/${admitted.body.id}`,
+      ]);
+      expect(
+        tasks
+          .map((t) => (t as unknown as { code: { coding: { code: string }[] } }).code.coding[0]?.code)
+          .sort(),
+      ).toEqual(['admission', 'discharge']);
+    }
+    expect(await tasksOwnedBy(nhs, ODS.community, 'community')).toEqual([]);
+    expect(await tasksOwnedBy(nhs, ODS.acute)).toEqual([]);
+  });
+});

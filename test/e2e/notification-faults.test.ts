@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ukPatient } from '../support/fixtures.ts';
+import { fhirFetch } from '../support/http.ts';
+import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { sandbox } from '../support/sandbox-client.ts';
+import { inpatientEncounter, sandboxFault, subscriptionBody } from '../support/subscriptions.ts';
+import { WebhookReceiver } from '../support/webhook-receiver.ts';
+
+const receiver = new WebhookReceiver();
+let endpoint: string;
+
+beforeAll(async () => {
+  endpoint = await receiver.start();
+});
+afterAll(async () => {
+  await sandboxFault({ eventBridge: 'ok' });
+  await receiver.stop();
+});
+
+/**
+ * A patient the acute trust registered, with no registered practice (so no admission notices are written
+ * beside the notifications), and the trust's subscription to the patient's admissions.
+ */
+async function subscribedPatient(): Promise<string> {
+  const nhs = newNhsNumber();
+  const { generalPractitioner: _none, ...patient } = ukPatient(nhs);
+  expect((await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: patient })).status).toBe(201);
+  const body = subscriptionBody({ topic: 'admission', filter: `patient=Patient/${nhs}`, endpoint });
+  expect((await fhirFetch('acute', '/Subscription', { method: 'POST', body })).status).toBe(201);
+  return nhs;
+}
+
+/** Admits the patient `count` times, `concurrency` writes at a time; the Encounter references in order. */
+async function admissions(nhs: string, count: number, concurrency = 16): Promise<string[]> {
+  const focuses: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const { status, body } = await fhirFetch('acute', '/Encounter', {
+          method: 'POST',
+          body: inpatientEncounter(nhs),
+        });
+        expect(status).toBe(201);
+        focuses.push(`Encounter/${body.id}`);
+      }
+    }),
+  );
+  return focuses;
+}
+
+async function published(focuses: Set<string>): Promise<number> {
+  const state = (await (await fetch(`${sandbox().url}/_sandbox/events`)).json()) as {
+    published: { detail: { focus?: string } }[];
+  };
+  return state.published.filter((e) => focuses.has(e.detail.focus ?? '')).length;
+}
+
+describe('notifications when EventBridge fails', () => {
+  it('lose none of 500 changes made while publishing fails, and deliver each exactly once after recovery', async () => {
+    const nhs = await subscribedPatient();
+    let focuses: string[] = [];
+    await sandboxFault({ eventBridge: 'fail' });
+    try {
+      focuses = await admissions(nhs, 500);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await sandboxFault({ eventBridge: 'ok' });
+    }
+    await receiver.waitFor((r) => r.length >= 500, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    expect(receiver.accepted).toHaveLength(500);
+    expect(new Set(receiver.acceptedFocuses)).toEqual(new Set(focuses));
+    const numbers = receiver.accepted.map((n) => {
+      const status = n.body.entry[0]?.resource as {
+        parameter: { name: string; part?: { name: string; valueString?: string }[] }[];
+      };
+      return status.parameter
+        .find((p) => p.name === 'notification-event')
+        ?.part?.find((p) => p.name === 'event-number')?.valueString;
+    });
+    expect(new Set(numbers).size).toBe(500);
+  }, 90_000);
+
+  it('deliver each event once when the outbox publishes some of them again', async () => {
+    const before = receiver.received.length;
+    const nhs = await subscribedPatient();
+    let focuses: string[] = [];
+    await sandboxFault({ eventBridge: 'flaky' });
+    try {
+      focuses = await admissions(nhs, 60, 4);
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      await sandboxFault({ eventBridge: 'ok' });
+    }
+    await receiver.waitFor((r) => r.length - before >= 60, 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const mine = receiver.accepted.slice(before).map((n) => n.body.entry[1]?.request?.url ?? '');
+
+    expect(await published(new Set(focuses))).toBeGreaterThan(60);
+    expect(mine).toHaveLength(60);
+    expect(new Set(mine)).toEqual(new Set(focuses));
+  }, 60_000);
+});
