@@ -68,6 +68,10 @@ export function attachmentSources(document: DocumentReference, fhirBase: string)
     } else sources.push({ kind: 'pointer', index, path, attachment });
   }
   if (sources.some((s) => s.kind === 'pointer')) issues.push(...pointerProblems(document));
+  const binaries = sources.flatMap((s) => (s.kind === 'binary' ? [s.binaryId] : []));
+  if (new Set(binaries).size < binaries.length) {
+    issues.push({ code: 'invalid', diagnostics: 'Each attachment needs its own Binary: one is named twice' });
+  }
   if (issues.length) throw new UnprocessableEntityError(issues[0]?.diagnostics ?? '', issues);
   return sources;
 }

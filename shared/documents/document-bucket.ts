@@ -101,11 +101,16 @@ export async function presignUpload(
   return { url, headers: { 'Content-Type': upload.contentType, 'x-amz-checksum-sha1': upload.hash } };
 }
 
-/** A presigned GET for a document, valid for a minute, answering with the document's content type. */
+/**
+ * A presigned GET for a document, valid for a minute, answering with the document's content type and telling
+ * caches along the way to keep no copy of it.
+ */
 export function presignDownload(key: string, contentType: string): Promise<string> {
-  return getSignedUrl(
-    s3,
-    new GetObjectCommand({ Bucket: bucketName(), Key: key, ResponseContentType: contentType }),
-    { expiresIn: DOWNLOAD_URL_SECONDS },
-  );
+  const command = new GetObjectCommand({
+    Bucket: bucketName(),
+    Key: key,
+    ResponseContentType: contentType,
+    ResponseCacheControl: 'private, no-store',
+  });
+  return getSignedUrl(s3, command, { expiresIn: DOWNLOAD_URL_SECONDS });
 }

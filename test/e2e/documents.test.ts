@@ -94,7 +94,7 @@ async function binary(role: Role, url: string, headers: Record<string, string> =
 async function download(
   role: Role,
   url: string,
-): Promise<{ bytes: Buffer; contentType: string | null; location: URL }> {
+): Promise<{ bytes: Buffer; contentType: string | null; cacheControl: string | null; location: URL }> {
   const { status, location } = await binary(role, url);
   expect(status).toBe(302);
   const response = await fetch(location as string);
@@ -102,6 +102,7 @@ async function download(
   return {
     bytes: Buffer.from(await response.arrayBuffer()),
     contentType: response.headers.get('content-type'),
+    cacheControl: response.headers.get('cache-control'),
     location: new URL(location as string),
   };
 }
@@ -244,11 +245,12 @@ describe('stored documents, inline', () => {
     const read = await fhirFetch('acute', `/DocumentReference/${created.body.id}`);
     expect((read.body as DocumentReference).content[0]?.attachment).toEqual(attachment);
 
-    const { bytes, contentType, location } = await download('acute', attachment.url as string);
+    const { bytes, contentType, cacheControl, location } = await download('acute', attachment.url as string);
     expect(bytes.equals(pdf)).toBe(true);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.subarray(-6).toString()).toBe('%%EOF\n');
     expect(contentType).toBe('application/pdf');
+    expect(cacheControl).toBe('private, no-store');
     // The object's key is the Binary's random id: nothing of the patient.
     const binaryId = (attachment.url as string).split('/').pop();
     expect(location.pathname).toBe(`/${bucket()}/documents/${binaryId}`);

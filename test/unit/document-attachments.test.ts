@@ -80,6 +80,14 @@ describe('attachmentSources', () => {
     expect(refusal(() => attachmentSources(document({ data: 'not base64!' }), BASE)).status).toBe(400);
   });
 
+  it('refuses one Binary named by two attachments (422)', () => {
+    const twice: DocumentReference = {
+      ...document({ url: 'Binary/abc' }),
+      content: [{ attachment: { url: 'Binary/abc' } }, { attachment: { url: `${BASE}/Binary/abc` } }],
+    };
+    expect(refusal(() => attachmentSources(twice, BASE)).status).toBe(422);
+  });
+
   it('refuses inline data over the inline limit with 413, before decoding it', () => {
     const data = 'A'.repeat(Math.ceil((MAX_INLINE_DOCUMENT_BYTES + 1) / 3) * 4);
     expect(refusal(() => attachmentSources(document({ data }), BASE)).status).toBe(413);
