@@ -296,6 +296,34 @@ describe('stored documents, inline', () => {
   });
 });
 
+describe('stored documents, updated', () => {
+  it('keeps its Binary through an update, and refuses claims about it that changed (422)', async () => {
+    const nhs = await registeredPatient();
+    const pdf = minimalPdf('Updated later');
+    const created = await fhirFetch('acute', '/DocumentReference', {
+      method: 'POST',
+      body: documentReference(nhs, inline(pdf)),
+    });
+    const stored = created.body as DocumentReference;
+    const path = `/DocumentReference/${stored.id}`;
+    const updated = await fhirFetch('acute', path, {
+      method: 'PUT',
+      body: { ...stored, description: 'Discharge summary, corrected ward' },
+      headers: { 'If-Match': 'W/"1"' },
+    });
+    expect(updated.status).toBe(200);
+    expect((updated.body as DocumentReference).content).toEqual(stored.content);
+    const [{ attachment }] = stored.content as [{ attachment: Attachment }];
+    const changed = await fhirFetch('acute', path, {
+      method: 'PUT',
+      body: { ...stored, content: [{ attachment: { ...attachment, hash: sha1Base64(Buffer.from('x')) } }] },
+      headers: { 'If-Match': 'W/"2"' },
+    });
+    expect(changed.status).toBe(422);
+    expect((await download('acute', attachment.url as string)).bytes.equals(pdf)).toBe(true);
+  });
+});
+
 describe('stored documents, presigned upload', () => {
   let nhs: string;
   beforeAll(async () => {
