@@ -55,19 +55,18 @@ export class SqsEventSource {
     const { consumer } = this.definition;
     this.counts.invocations++;
     let response: SQSBatchResponse | undefined;
+    const context = lambdaContext(consumer, functions[consumer].timeoutSeconds);
     try {
       const handler = await loadHandler(consumer);
-      response = await handler(
-        { Records: messages.map((m) => this.record(m)) } satisfies SQSEvent,
-        lambdaContext(consumer, functions[consumer].timeoutSeconds),
-      );
+      response = await handler({ Records: messages.map((m) => this.record(m)) } satisfies SQSEvent, context);
     } catch (e) {
       this.counts.errors++;
-      // By name only: an error's message could name a patient.
+      // As Lambda logs a failed invocation, with its request id; by name only, as a message could name a patient.
       console.error(
         JSON.stringify({
           level: 'ERROR',
           message: `Sandbox SQS: ${consumer} failed`,
+          function_request_id: context.awsRequestId,
           error: (e as Error).name,
         }),
       );

@@ -57,6 +57,16 @@ describe('Subscription API (R4 backport)', () => {
     expect((await fhirFetch('gp', `/Subscription/${id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
+  it('creates one subscription for a POST retried with the same X-Request-ID', async () => {
+    const headers = { 'X-Request-ID': crypto.randomUUID() };
+    const first = await fhirFetch('gp', '/Subscription', { method: 'POST', body: admissions(), headers });
+    const retried = await fhirFetch('gp', '/Subscription', { method: 'POST', body: admissions(), headers });
+
+    expect(first.status).toBe(201);
+    expect(retried.status).toBe(201);
+    expect(retried.body.id).toBe(first.body.id);
+  });
+
   it("keeps one organisation's subscriptions from every other", async () => {
     const { body } = await fhirFetch('gp', '/Subscription', { method: 'POST', body: admissions() });
 
