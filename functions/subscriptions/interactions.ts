@@ -4,6 +4,7 @@ import {
   BadRequestError,
   GoneError,
   MethodNotAllowedError,
+  NotFoundError,
   OperationOutcomeError,
   operationOutcome,
 } from '#shared/fhir/operation-outcome';
@@ -85,6 +86,16 @@ export const interactions: Record<string, Interaction> = {
     return { statusCode: 204, body: '' };
   },
 
+  // A subscription keeps one version, so only that one can be read by version.
+  vread: async (r) => {
+    const { subscription, state } = await ownedSubscription(context(r).caller, id(r), 'r');
+    const vid = r.event.pathParameters?.vid;
+    if (vid !== subscription.resource.meta?.versionId) {
+      throw new NotFoundError(`Subscription/${subscription.id} has no version ${vid}`);
+    }
+    return fhirResponse(200, subscriptionResource(subscription, state));
+  },
+
   status: async (r) =>
     bundle(statusBundle([await ownedSubscription(context(r).caller, id(r), 'r')], r.fhirBase)),
 
@@ -131,7 +142,6 @@ export const interactions: Record<string, Interaction> = {
   },
 
   update: notSupported,
-  vread: notSupported,
   'history-instance': notSupported,
   everything: notSupported,
 };

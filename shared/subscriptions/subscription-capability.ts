@@ -12,7 +12,13 @@ export function subscriptionCapability(): CapabilityStatementRestResource {
     type: 'Subscription',
     extension: subscriptionTopics.map((t) => ({ url: TOPIC_CANONICAL_URL, valueCanonical: t.url })),
     supportedProfile: [BACKPORT_SUBSCRIPTION_PROFILE],
-    interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }, { code: 'search-type' }],
+    interaction: [
+      { code: 'create' },
+      { code: 'read' },
+      { code: 'vread' },
+      { code: 'delete' },
+      { code: 'search-type' },
+    ],
     searchParam: [
       {
         name: 'status',
