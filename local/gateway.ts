@@ -13,8 +13,8 @@ import { matchRoute } from './route-matcher.ts';
 
 /** API Gateway's own payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-/** As the stack's token authorizer caches its decisions. */
-const AUTHORIZER_CACHE_MS = 300_000;
+/** As the stack's token authorizer caches its decisions (`AUTHORIZER_CACHE_TTL`, 60 s). */
+const AUTHORIZER_CACHE_MS = 60_000;
 const STAGE = 'sandbox';
 const TEXT_TYPES =
   /^(application\/(fhir\+)?json|application\/x-www-form-urlencoded|text\/|application\/xml)/i;
@@ -56,16 +56,22 @@ export function createGateway(options: GatewayOptions = {}): Server {
 
   return createServer(async (req, res) => {
     const started = performance.now();
+    const method = req.method ?? 'GET';
+    const requestId = randomUUID();
+    // Every answer the gateway gives counts for the ops page, its own refusals included, as API Gateway's do.
+    let route = `${method} (no route)`;
+    const record = (status: number) =>
+      options.onRequest?.({ route, method, status, ms: performance.now() - started });
+    const refuse = (type: GatewayResponseDefinition['type']) => record(sendGatewayResponse(res, type));
     try {
       for (const local of options.localRoutes ?? []) if (await local(req, res)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const method = req.method ?? 'GET';
       const match = matchRoute(method, url.pathname);
-      if (!match) return sendGatewayResponse(res, 'MISSING_AUTHENTICATION_TOKEN');
+      if (!match) return refuse('MISSING_AUTHENTICATION_TOKEN');
+      route = `${method} ${match.route.path}`;
       const body = await readBody(req);
-      if (body === 'too-large') return sendGatewayResponse(res, 'REQUEST_TOO_LARGE');
+      if (body === 'too-large') return refuse('REQUEST_TOO_LARGE');
 
-      const requestId = randomUUID();
       const event = proxyEvent(req, url, match.route.path, match.pathParameters, body, requestId);
       if (match.route.auth === 'bearer') {
         const methodArn = `arn:aws:execute-api:eu-west-2:000000000000:sandbox/${STAGE}/${method}${url.pathname}`;
@@ -73,9 +79,9 @@ export function createGateway(options: GatewayOptions = {}): Server {
           event.headers.Authorization ?? event.headers.authorization,
           methodArn,
         );
-        if (decision === 'UNAUTHORIZED') return sendGatewayResponse(res, 'UNAUTHORIZED');
+        if (decision === 'UNAUTHORIZED') return refuse('UNAUTHORIZED');
         if (decision.policyDocument.Statement.some((s) => s.Effect === 'Deny')) {
-          return sendGatewayResponse(res, 'ACCESS_DENIED');
+          return refuse('ACCESS_DENIED');
         }
         event.requestContext.authorizer = { ...decision.context, principalId: decision.principalId };
       }
@@ -86,21 +92,23 @@ export function createGateway(options: GatewayOptions = {}): Server {
         lambdaContext(match.route.function, timeoutSeconds),
       );
       sendResult(res, result);
-      options.onRequest?.({
-        route: `${method} ${match.route.path}`,
-        method,
-        status: result.statusCode,
-        ms: performance.now() - started,
-      });
+      record(result.statusCode);
     } catch (e) {
       // API Gateway answers a failed Lambda invocation with a bare 502.
       console.error(
-        JSON.stringify({ level: 'ERROR', message: 'Sandbox gateway: handler failed', error: String(e) }),
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'Sandbox gateway: handler failed',
+          requestId,
+          route,
+          error: String(e),
+        }),
       );
       if (!res.headersSent) {
         res.writeHead(502, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ message: 'Internal server error' }));
       }
+      record(502);
     }
   });
 }
@@ -186,8 +194,10 @@ function sendResult(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
-function sendGatewayResponse(res: ServerResponse, type: GatewayResponseDefinition['type']): void {
+/** Answers as API Gateway's gateway response of `type` does; returns the status sent. */
+function sendGatewayResponse(res: ServerResponse, type: GatewayResponseDefinition['type']): number {
   const definition = gatewayResponses.find((r) => r.type === type) as GatewayResponseDefinition;
   res.writeHead(definition.statusCode, { 'Content-Type': 'application/fhir+json' });
   res.end(gatewayResponseBody(definition));
+  return definition.statusCode;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -18,12 +19,17 @@ export interface SandboxClientsFile {
 }
 
 /**
- * The sandbox's clients, and the service's own token-signing key: made once and kept under `.sandbox/`, so
- * tokens and client keys survive a restart; made anew with `--fresh`.
+ * The sandbox's clients, the service's own token-signing key and the key that signs paging cursors: made once
+ * and kept under `.sandbox/`, so tokens, client keys and cursors survive a restart; made anew with `--fresh`.
  */
 export async function sandboxKeys(dir: string, baseUrl: string, fresh: boolean) {
   const clientsPath = join(dir, 'clients.json');
   const servicePath = join(dir, 'service-signing-key.json');
+  const cursorSecretPath = join(dir, 'cursor-secret');
+  if (fresh || !existsSync(cursorSecretPath)) {
+    writeFileSync(cursorSecretPath, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  const cursorSecret = readFileSync(cursorSecretPath, 'utf8');
   let clients: SandboxClient[];
   let serviceKey: JWK;
   if (!fresh && existsSync(clientsPath) && existsSync(servicePath)) {
@@ -59,7 +65,7 @@ export async function sandboxKeys(dir: string, baseUrl: string, fresh: boolean) 
     ...client,
     publicKeys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg, use: 'sig' }],
   }));
-  return { file, registry, serviceKey };
+  return { file, registry, serviceKey, cursorSecret };
 }
 
 async function privateJwk(alg: string): Promise<JWK> {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { apiDocs } from './api-docs.ts';
 import { installAuditFault } from './audit-fault.ts';
 import { demoOrganisations } from './demo-organisations.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -10,10 +10,12 @@ import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { freePort } from './free-port.ts';
 import { createGateway } from './gateway.ts';
+import { opsPage } from './ops-page.ts';
 import { ensureIdempotencyTable, ensureRecordTable } from './record-table.ts';
 import { type S3Local, startS3Local } from './s3-local.ts';
 import { type SandboxClientsFile, sandboxKeys } from './sandbox-clients.ts';
 import { sandboxControl } from './sandbox-control.ts';
+import { sandboxMetrics } from './sandbox-metrics.ts';
 import { startSqsLocal } from './sqs-local.ts';
 import { StreamPoller } from './stream-poller.ts';
 
@@ -87,10 +89,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       BUCKET_NAME: DOCUMENTS_BUCKET,
       PUBLIC_BASE_URL: url,
       TOKEN_SIGNING_JWK: JSON.stringify(keys.serviceKey),
-      // Paging cursors live an hour at most; a new key per start just ends the old ones early.
-      CURSOR_SECRET: randomBytes(32).toString('base64url'),
+      // Kept under the sandbox folder, so paging cursors survive a restart as the data does.
+      CURSOR_SECRET: keys.cursorSecret,
       CLIENT_REGISTRY: JSON.stringify(keys.registry),
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // Invocations run side by side in this one process, as on Lambda's multi-concurrency runtime: with this set,
+      // Powertools keeps each one's log keys and metrics in its own InvokeStore scope (local/function-loader.ts).
+      AWS_LAMBDA_MAX_CONCURRENCY: '64',
       POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
       ...sqs.environment,
       // CONTRACT §1: the sandbox delivers notifications to http://localhost; a cloud deployment never does.
@@ -112,10 +117,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const poller = new StreamPoller(dynamodb.endpoint, streamArn, join(dir, 'stream-checkpoints.json'));
     poller.start();
     stops.push(() => poller.stop());
+    // The ops page's figures: every metric the functions add, under CloudWatch's names, and what the bus and
+    // the stream poller set aside.
+    // Imported once the environment is set: Powertools reads its settings when the metrics are made.
+    const { onMetric } = await import('#shared/observability/powertools');
+    const stopCounting = onMetric((name, value) => sandboxMetrics.count(name, value));
+    stops.push(async () => stopCounting());
+    sandboxMetrics.gauge('DeadLetters', () => bus.deadLetters.length);
+    sandboxMetrics.gauge('FailedStreamBatches', () => poller.failedBatches.length);
     sqs.startConsumers();
 
     const server = createGateway({
+      onRequest: (record) => sandboxMetrics.recordRequest(record),
       localRoutes: [
+        opsPage(sandboxMetrics),
+        apiDocs(url),
         sandboxControl(bus, poller, sqs),
         (req, res) => {
           if (req.url !== '/_health') return false;

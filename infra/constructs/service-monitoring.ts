@@ -19,7 +19,7 @@ import {
 import { Construct } from 'constructs';
 import type { FunctionName } from '#infra/functions';
 import type { RouteDefinition } from '#infra/routes';
-import { METRICS_NAMESPACE, serviceMetricNames } from '#shared/observability/service-metrics';
+import { METRICS_NAMESPACE, serviceMetricNames } from '#shared/observability/metric-names';
 
 /**
  * Alarm thresholds, each with why. Periods are five minutes unless said otherwise.
@@ -53,6 +53,8 @@ export interface ServiceMonitoringProps {
   tables: Record<string, dynamodb.ITable>;
   /** Every dead-letter and on-failure queue, by a readable name. */
   deadLetterQueues: Record<string, sqs.IQueue>;
+  /** Queues of work still to do (notification deliveries), by name: their depth and oldest message. */
+  workQueues: Record<string, sqs.IQueue>;
   eventBusName: string;
   eventRules: Record<string, events.Rule>;
   webAcl?: wafv2.CfnWebACL;
@@ -132,8 +134,16 @@ export class ServiceMonitoring extends Construct {
       });
     }
 
-    facade.addLargeHeader('Events and dead letters');
+    facade.addLargeHeader('Events, queues and dead letters');
     this.monitorEventBridge(props, metrics);
+    for (const [name, queue] of Object.entries(props.workQueues)) {
+      // Deliveries retry with backoff, so a queue that is not empty is normal: its dead-letter queue alarms.
+      facade.monitorSqsQueue({
+        queue,
+        humanReadableName: `Queue: ${name}`,
+        alarmFriendlyName: `Queue-${name}`,
+      });
+    }
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       facade.monitorSqsQueue({
         queue,
@@ -291,8 +301,8 @@ export class ServiceMonitoring extends Construct {
       alarmFriendlyName: 'Service',
       metricGroups: [
         {
-          title: 'FHIR requests by interaction and outcome',
-          metrics: [search(serviceMetricNames.requests, ['interaction', 'outcome'])],
+          title: 'FHIR responses by interaction and outcome',
+          metrics: [search(serviceMetricNames.responses, ['interaction', 'outcome'])],
         },
         {
           title: 'Access denied and break-glass (per hour)',
@@ -322,7 +332,11 @@ export class ServiceMonitoring extends Construct {
         },
         {
           title: 'Subscription deliveries',
-          metrics: [search(serviceMetricNames.deliverySucceeded), search(serviceMetricNames.deliveryFailed)],
+          metrics: [
+            search(serviceMetricNames.deliverySucceeded),
+            search(serviceMetricNames.deliveryFailed),
+            search(serviceMetricNames.deliveryDeadLettered),
+          ],
         },
       ],
     });

@@ -7,6 +7,7 @@ import { interactionMetrics } from '../observability/interaction-metrics.ts';
 import { logger, metrics } from '../observability/powertools.ts';
 import { correlationIds } from './correlation.ts';
 import { fhirErrorHandler } from './fhir-error-handler.ts';
+import { invocationContext } from './invocation-context.ts';
 import { requestLog } from './request-log.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -20,6 +21,7 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
 export function fhirMiddleware(handler: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(invocationContext())
     .use(logMetrics(metrics))
     .use(interactionMetrics())
     .use(httpHeaderNormalizer())

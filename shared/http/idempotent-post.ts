@@ -7,6 +7,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { dynamodb } from '../aws/clients.ts';
 import { OperationOutcomeError } from '../fhir/operation-outcome.ts';
+import { currentInvocation } from './invocation-context.ts';
 
 /** How long a retried POST gets the first response back (CONTRACT §3). */
 const RETRY_WINDOW_SECONDS = 24 * 60 * 60;
@@ -25,9 +26,15 @@ export async function idempotentPost(
   const table = process.env.IDEMPOTENCY_TABLE_NAME;
   if (!key.requestId || !table) return run();
   persistence ??= new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb });
+  // With the invocation's context, a retry after a timed-out first attempt runs again instead of waiting 24 hours
+  // (and Powertools has no reason to warn in plain text).
+  const lambdaContext = currentInvocation();
   const once = makeIdempotent(async (_: typeof key) => run(), {
     persistenceStore: persistence,
-    config: new IdempotencyConfig({ expiresAfterSeconds: RETRY_WINDOW_SECONDS }),
+    config: new IdempotencyConfig({
+      expiresAfterSeconds: RETRY_WINDOW_SECONDS,
+      ...(lambdaContext ? { lambdaContext } : {}),
+    }),
   });
   try {
     return await once(key);

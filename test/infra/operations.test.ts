@@ -17,7 +17,7 @@ import { type FunctionName, functions } from '#infra/functions';
 import { routes } from '#infra/routes';
 import { buildApp, nagPacks } from '#infra/stack';
 import { usagePlanKey } from '#shared/http/usage-plan-key';
-import { serviceMetricNames } from '#shared/observability/service-metrics';
+import { serviceMetricNames } from '#shared/observability/metric-names';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Widget = { type: string; properties: { title?: string; markdown?: string; metrics?: unknown[][] } };
@@ -209,7 +209,8 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
     });
 
     it('alarms on any message in any dead-letter or on-failure queue', () => {
-      const queues = ofType('AWS::SQS::Queue').length;
+      // Every queue but the work queues themselves is a dead-letter or on-failure queue.
+      const queues = ofType('AWS::SQS::Queue').length - Object.keys(stack.workQueues.queues).length;
       const deadLetterAlarms = alarm('DeadLetters-');
       expect(deadLetterAlarms).toHaveLength(queues);
       for (const a of deadLetterAlarms) {
@@ -420,6 +421,7 @@ describe('failed-invocation alarms of event rules', () => {
         }),
       },
       deadLetterQueues: { admitted: new sqs.Queue(stack, 'Q') },
+      workQueues: {},
       eventBusName: 'scr-test',
       eventRules: { Admitted: rule },
       alarmTopic: new sns.Topic(stack, 'Topic'),

@@ -1,0 +1,509 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '#infra/routes';
+import { searchParameters } from '#shared/fhir/definitions/search-parameters';
+import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '#shared/fhir/resource-types';
+import { type WorkedExample, workedExamples } from './worked-examples.ts';
+
+type Operation = OpenAPIV3_1.OperationObject;
+type Parameter = OpenAPIV3_1.ReferenceObject | OpenAPIV3_1.ParameterObject;
+
+export interface OpenApiOptions {
+  /** Where the API is served from (`http://localhost:3000`, `https://fhir.example-icb.nhs.uk`). */
+  serverUrl: string;
+  version?: string;
+  /** The route table and resource types, for tests; the service's own by default. */
+  routes?: readonly RouteDefinition[];
+  resourceTypes?: Record<string, ResourceTypeDefinition>;
+}
+
+const FHIR_JSON = 'application/fhir+json';
+const ref = (kind: 'schemas' | 'parameters' | 'responses', name: string) => ({
+  $ref: `#/components/${kind}/${name}`,
+});
+
+/** What each interaction does, for its summary; `{type}` is the resource type. */
+const summaries: Record<string, string> = {
+  token: 'Exchange a signed client assertion for an access token',
+  jwks: "The service's public keys (JWKS), to verify the tokens it signs",
+  capabilities: 'The CapabilityStatement: types, interactions, search parameters and operations supported',
+  transaction: 'A transaction (atomic, up to 50 entries) or batch (up to 200 entries) Bundle',
+  create: 'Create a {type}',
+  'search-type': 'Search {type} resources',
+  validate: 'Validate a {type} without storing it',
+  read: 'Read a {type}',
+  update: 'Update a {type} (If-Match the version read)',
+  delete: 'Delete a {type}',
+  'history-instance': "A {type}'s versions",
+  vread: 'Read one version of a {type}',
+  everything: "The patient's joined-up record",
+  status: "A subscription's delivery status",
+  'status-type': 'The delivery status of your subscriptions',
+};
+
+/** Which interactions of the resource-type table a route's interaction needs, to expand `{type}` to a type. */
+function servesType(interaction: string, type: string, definition: ResourceTypeDefinition): boolean {
+  const interactions: readonly string[] = definition.interactions;
+  if (interaction === 'validate') return interactions.includes('create') || interactions.includes('update');
+  if (interaction === 'everything') return type === 'Patient';
+  return interactions.includes(interaction);
+}
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route table, the resource-type table and the R4
+ * search parameters: a route with `{type}` becomes one operation per type that supports its interaction (a
+ * route naming the type itself wins), with that type's search parameters. The worked examples are its
+ * introduction and the examples of the operations they use.
+ *
+ * @example openApiDocument({ serverUrl: 'http://localhost:3000' }).paths['/FHIR/R4/Patient/{id}']
+ */
+export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
+  const routes = options.routes ?? routeTable;
+  const types = options.resourceTypes ?? resourceTable;
+  const examples = workedExamples();
+  const literal = new Set(
+    routes.filter((r) => !r.path.includes('{type}')).map((r) => `${r.method} ${r.path}`),
+  );
+  // Types with routes of their own (Subscription) are documented beside those of the resource-type table.
+  const documented = [
+    ...new Set([...Object.keys(types), ...routes.flatMap((r) => typeOfPath(r.path) ?? [])]),
+  ];
+  const paths: OpenAPIV3_1.PathsObject = {};
+
+  for (const route of routes) {
+    const expansions = route.path.includes('{type}')
+      ? Object.entries(types)
+          .filter(([type, definition]) => servesType(route.interaction, type, definition))
+          .map(([type]) => ({ type, path: route.path.replace('{type}', type) }))
+          .filter(({ path }) => !literal.has(`${route.method} ${path}`))
+      : [{ type: typeOfPath(route.path), path: route.path }];
+    for (const { type, path } of expansions) {
+      const example = examples.find((e) => e.method === route.method && matchesPath(e.path, path));
+      paths[path] ??= {};
+      (paths[path] as Record<string, Operation>)[route.method.toLowerCase()] = operation(
+        route,
+        path,
+        type,
+        example,
+      );
+    }
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Shared Care Record: FHIR R4 API',
+      version: options.version ?? '0.1.0',
+      summary: "One FHIR R4 record per patient, shared by an integrated care board's care providers",
+      description: introduction(examples),
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: options.serverUrl }],
+    externalDocs: { description: 'FHIR R4', url: 'https://hl7.org/fhir/R4/' },
+    tags: [
+      { name: 'Authentication', description: 'NHS application-restricted access with a signed JWT' },
+      { name: 'System', description: 'The CapabilityStatement and transaction or batch Bundles' },
+      ...documented.map((name) => ({
+        name,
+        externalDocs: { url: `https://hl7.org/fhir/R4/${name.toLowerCase()}.html` },
+      })),
+    ],
+    paths,
+    components: components(documented),
+  };
+}
+
+/** The resource type a route without `{type}` names (`/FHIR/R4/Subscription/{id}`: Subscription), if any. */
+function typeOfPath(path: string): string | undefined {
+  const [first = ''] = path.startsWith(`${FHIR_BASE_PATH}/`)
+    ? path.slice(FHIR_BASE_PATH.length + 1).split('/')
+    : [];
+  return /^[A-Z][A-Za-z]+$/.test(first) ? first : undefined;
+}
+
+/** True when a concrete request path is served by a path template (`{id}` matches one segment). */
+function matchesPath(concrete: string, template: string): boolean {
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(concrete);
+}
+
+function operation(
+  route: RouteDefinition,
+  path: string,
+  type: string | undefined,
+  example?: WorkedExample,
+): Operation {
+  const summary = (summaries[route.interaction] ?? route.interaction).replace('{type}', type ?? 'resource');
+  const system = route.interaction === 'transaction' || route.interaction === 'capabilities';
+  const op: Operation = {
+    operationId: `${route.interaction}${type ? `-${type}` : ''}${path.endsWith('/_search') ? '-post' : ''}`,
+    summary,
+    tags: [route.function === 'oauth' ? 'Authentication' : system || !type ? 'System' : type],
+    parameters: parameters(route, path, type),
+    responses: responses(route, type),
+    ...(route.auth === 'bearer' ? { security: [{ bearer: [] }] } : { security: [] }),
+  };
+  const body = requestBody(route, type, example);
+  if (body) op.requestBody = body;
+  if (example) {
+    op.description = `**Worked example: ${example.title}.** ${example.explanation.split('\n\n')[0]}`;
+  }
+  return op;
+}
+
+function parameters(route: RouteDefinition, path: string, type: string | undefined): Parameter[] {
+  const list: Parameter[] = [];
+  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+    list.push({
+      name: name as string,
+      in: 'path',
+      required: true,
+      schema:
+        name === 'id' && type === 'Patient'
+          ? { type: 'string', pattern: '^\\d{10}$', description: 'The NHS number' }
+          : { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' },
+    });
+  }
+  if (route.function === 'oauth') return list;
+  list.push(ref('parameters', 'X-Request-ID'), ref('parameters', 'X-Correlation-ID'));
+  if (route.auth === 'bearer') {
+    list.push(
+      ref('parameters', 'NHSD-End-User-Id'),
+      ref('parameters', 'NHSD-Purpose-Of-Use'),
+      ref('parameters', 'NHSD-Break-Glass-Reason'),
+    );
+  }
+  if (route.interaction === 'update') list.push(ref('parameters', 'If-Match'));
+  if (route.interaction === 'create') list.push(ref('parameters', 'If-None-Exist'));
+  if (route.interaction === 'search-type' && route.method === 'GET' && type) {
+    list.push(ref('parameters', 'Prefer'), ...searchQuery(type));
+  }
+  if (route.interaction === 'everything') {
+    list.push(
+      {
+        name: '_type',
+        in: 'query',
+        schema: { type: 'string' },
+        description: 'Only these types, comma-separated',
+      },
+      {
+        name: '_since',
+        in: 'query',
+        schema: { type: 'string', format: 'date-time' },
+        description: 'Changed since',
+      },
+      ref('parameters', '_count'),
+    );
+  }
+  return list;
+}
+
+/** A type's search parameters, as R4 defines them and the server evaluates them, plus paging and sorting. */
+function searchQuery(type: string): Parameter[] {
+  const own = searchParameters(type).map(
+    (p): OpenAPIV3_1.ParameterObject => ({
+      name: p.name,
+      in: 'query',
+      description: `${p.type} parameter over \`${p.expression}\`${p.type === 'date' ? ' (prefixes eq, ge, gt, le, lt)' : ''}`,
+      schema: { type: 'string' },
+      ...(p.name === 'identifier' ? { example: 'https://fhir.nhs.uk/Id/nhs-number|9990000018' } : {}),
+    }),
+  );
+  const patientFirst = own.sort((a, b) => rank(a.name) - rank(b.name));
+  return [...patientFirst, ref('parameters', '_count'), ref('parameters', '_sort')];
+}
+
+/** `patient` and `subject` first: clinical searches need one of them. */
+const rank = (name: string) => (name === 'patient' ? 0 : name === 'subject' ? 1 : 2);
+
+function requestBody(
+  route: RouteDefinition,
+  type: string | undefined,
+  example?: WorkedExample,
+): OpenAPIV3_1.RequestBodyObject | undefined {
+  const form = (schema: object, examples?: Record<string, OpenAPIV3_1.ExampleObject>) => ({
+    required: true,
+    content: { 'application/x-www-form-urlencoded': { schema, ...(examples ? { examples } : {}) } },
+  });
+  const exampleOf = (value: unknown) =>
+    example ? { [example.id]: { summary: example.title, value } } : undefined;
+  if (route.interaction === 'token') {
+    return form(
+      ref('schemas', 'TokenRequest'),
+      exampleOf(Object.fromEntries(new URLSearchParams(String(example?.body ?? '')))),
+    );
+  }
+  if (route.interaction === 'search-type') {
+    return route.method === 'POST'
+      ? form({ type: 'object', additionalProperties: { type: 'string' } })
+      : undefined;
+  }
+  if (route.method !== 'POST' && route.method !== 'PUT' && route.method !== 'PATCH') return undefined;
+  const schema =
+    route.interaction === 'transaction' ? ref('schemas', 'Bundle') : ref('schemas', type ?? 'Resource');
+  const examples = example?.body === undefined ? undefined : exampleOf(example.body);
+  return { required: true, content: { [FHIR_JSON]: { schema, ...(examples ? { examples } : {}) } } };
+}
+
+function responses(route: RouteDefinition, type: string | undefined): OpenAPIV3_1.ResponsesObject {
+  const fhirBody = (schema: object) => ({ content: { [FHIR_JSON]: { schema } } });
+  const errors = Object.fromEntries(
+    ['400', '401', '403', '404', '413', '422', '429', '500'].map((status) => [
+      status,
+      ref('responses', status),
+    ]),
+  );
+  switch (route.interaction) {
+    case 'token':
+      return {
+        '200': {
+          description: 'An access token',
+          content: { 'application/json': { schema: ref('schemas', 'TokenResponse') } },
+        },
+        '400': ref('responses', 'OAuthError'),
+        '401': ref('responses', 'OAuthError'),
+      };
+    case 'jwks':
+      return {
+        '200': {
+          description: 'The JSON Web Key Set',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      };
+    case 'create':
+      return {
+        '201': {
+          description: 'Created: `Location`, `ETag`, `Last-Modified`',
+          ...fhirBody(ref('schemas', type ?? 'Resource')),
+        },
+        ...errors,
+      };
+    case 'update':
+      return {
+        '200': { description: 'Updated', ...fhirBody(ref('schemas', type ?? 'Resource')) },
+        '201': {
+          description: 'Created (PUT to a new id where the type allows it)',
+          ...fhirBody(ref('schemas', type ?? 'Resource')),
+        },
+        '412': ref('responses', '412'),
+        '428': ref('responses', '428'),
+        ...errors,
+      };
+    case 'delete':
+      return { '204': { description: 'Deleted: later reads answer 410' }, ...errors };
+    case 'read':
+    case 'vread':
+      return {
+        '200': { description: `The ${type ?? 'resource'}`, ...fhirBody(ref('schemas', type ?? 'Resource')) },
+        '410': ref('responses', '410'),
+        ...errors,
+      };
+    case 'validate':
+      return {
+        '200': { description: 'The outcome of validation', ...fhirBody(ref('schemas', 'OperationOutcome')) },
+        ...errors,
+      };
+    case 'capabilities':
+      return { '200': { description: 'The CapabilityStatement', ...fhirBody({ type: 'object' }) } };
+    default:
+      return { '200': { description: 'A Bundle', ...fhirBody(ref('schemas', 'Bundle')) }, ...errors };
+  }
+}
+
+function introduction(examples: WorkedExample[]): string {
+  const steps = examples
+    .map((e, i) => {
+      const headers = Object.entries(e.headers)
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n');
+      const body =
+        e.body === undefined
+          ? ''
+          : `\n\n${typeof e.body === 'string' ? e.body : JSON.stringify(e.body, null, 2)}`;
+      return `### ${i + 1}. ${e.title}\n\n${e.explanation}\n\n\`\`\`http\n${e.method} ${e.path}\n${headers}${body}\n\`\`\`\n\nExpect \`${e.expectedStatus}\`.`;
+    })
+    .join('\n\n');
+  return [
+    "The integrated care board's shared care record: one FHIR R4 record per patient, contributed to and read by",
+    'GP practices, hospital, community and mental health trusts and social care, each acting for its own organisation.',
+    '',
+    'Every call but the token request, the JWKS and `GET /FHIR/R4/metadata` needs `Authorization: Bearer <token>`.',
+    'Reads need a legitimate relationship with the patient (registered practice, or having contributed), or',
+    'break-glass (`NHSD-Purpose-Of-Use: ETREAT` with `NHSD-Break-Glass-Reason`), which is audited and raises an event.',
+    'Errors are FHIR `OperationOutcome`s. A `POST` retried with the same `X-Request-ID` within 24 hours returns the',
+    'first response.',
+    '',
+    '## Worked examples',
+    '',
+    steps,
+  ].join('\n');
+}
+
+function components(types: string[]): OpenAPIV3_1.ComponentsObject {
+  const header = (
+    name: string,
+    description: string,
+    schema: object = { type: 'string' },
+    required = false,
+  ) => ({
+    name,
+    in: 'header' as const,
+    description,
+    required,
+    schema,
+  });
+  const outcome = (description: string) => ({
+    description,
+    content: { [FHIR_JSON]: { schema: ref('schemas', 'OperationOutcome') } },
+  });
+  const resourceSchemas = Object.fromEntries(
+    types.map((name) => [
+      name,
+      {
+        type: 'object',
+        description: `A FHIR R4 ${name}, validated against the R4 definitions`,
+        required: ['resourceType'],
+        properties: { resourceType: { const: name }, id: { type: 'string' }, meta: { type: 'object' } },
+        additionalProperties: true,
+        externalDocs: { url: `https://hl7.org/fhir/R4/${name.toLowerCase()}.html` },
+      },
+    ]),
+  );
+  return {
+    securitySchemes: {
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'An access token from `POST /oauth2/token` (see the worked examples)',
+      },
+    },
+    parameters: {
+      'X-Request-ID': header(
+        'X-Request-ID',
+        'Your id for the request, echoed back; a retried POST with the same id is answered once',
+      ),
+      'X-Correlation-ID': header('X-Correlation-ID', 'Your id for a flow of requests, echoed back'),
+      'NHSD-End-User-Id': header(
+        'NHSD-End-User-Id',
+        'The person using your system, recorded in the audit trail',
+      ),
+      'NHSD-Purpose-Of-Use': header('NHSD-Purpose-Of-Use', '`TREAT` (default) or `ETREAT` for break-glass', {
+        type: 'string',
+        enum: ['TREAT', 'ETREAT'],
+      }),
+      'NHSD-Break-Glass-Reason': header(
+        'NHSD-Break-Glass-Reason',
+        'Why break-glass access is needed (with ETREAT)',
+      ),
+      'If-Match': header(
+        'If-Match',
+        'The version read, as its ETag: `W/"<version>"`',
+        { type: 'string' },
+        true,
+      ),
+      'If-None-Exist': header(
+        'If-None-Exist',
+        'Create only if no resource matches this search (`identifier=system|value`)',
+      ),
+      Prefer: header(
+        'Prefer',
+        '`handling=lenient` ignores unknown search parameters instead of answering 400',
+      ),
+      _count: {
+        name: '_count',
+        in: 'query',
+        description: 'Page size, at most 100',
+        schema: { type: 'integer', minimum: 1, maximum: 100 },
+      },
+      _sort: {
+        name: '_sort',
+        in: 'query',
+        schema: { type: 'string', enum: ['date', '-date', '_lastUpdated', '-_lastUpdated'] },
+      },
+    },
+    responses: {
+      '400': outcome('Bad request: invalid resource, parameter or header'),
+      '401': outcome('No valid access token'),
+      '403': outcome('Not allowed: no relationship with the patient, or not your resource'),
+      '404': outcome('Not found'),
+      '410': outcome('Deleted'),
+      '412': outcome('The version in If-Match is not the current one'),
+      '413': outcome('Too large: body over 5 MB, or too many Bundle entries'),
+      '422': outcome('Not processable: e.g. the patient is not registered'),
+      '428': outcome('If-Match is required'),
+      '429': outcome('Too many requests: slow down'),
+      '500': outcome('Server error, logged with its request id'),
+      OAuthError: {
+        description: 'An OAuth 2.0 error',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['error'],
+              properties: {
+                error: {
+                  enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client'],
+                },
+                error_description: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+    schemas: {
+      Resource: {
+        type: 'object',
+        required: ['resourceType'],
+        properties: { resourceType: { type: 'string' } },
+      },
+      OperationOutcome: {
+        type: 'object',
+        required: ['resourceType', 'issue'],
+        properties: {
+          resourceType: { const: 'OperationOutcome' },
+          issue: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                severity: { type: 'string' },
+                code: { type: 'string' },
+                diagnostics: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      Bundle: {
+        type: 'object',
+        required: ['resourceType', 'type'],
+        properties: {
+          resourceType: { const: 'Bundle' },
+          type: { type: 'string' },
+          link: { type: 'array', items: { type: 'object' } },
+          entry: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      TokenRequest: {
+        type: 'object',
+        required: ['grant_type', 'client_assertion_type', 'client_assertion'],
+        properties: {
+          grant_type: { const: 'client_credentials' },
+          client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
+          client_assertion: { type: 'string', description: 'The JWT signed with your private key' },
+        },
+      },
+      TokenResponse: {
+        type: 'object',
+        required: ['access_token', 'token_type', 'expires_in'],
+        properties: {
+          access_token: { type: 'string' },
+          token_type: { const: 'Bearer' },
+          expires_in: { type: 'integer' },
+        },
+      },
+      ...resourceSchemas,
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpsSnapshot } from '../../local/sandbox-metrics.ts';
+import { fhirFetch } from '../support/http.ts';
+import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { sandbox } from '../support/sandbox-client.ts';
+import { rememberPatientDetail } from '../support/test-patients.ts';
+
+/** Debian's Chromium, which `.ci/run` installs; `npx playwright install` cannot download browsers here. */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = resolve('test/artifacts');
+const OPS_SCREENSHOT = join(ARTIFACTS, 'ops-page.png');
+const DOCS_SCREENSHOT = join(ARTIFACTS, 'docs-page.png');
+
+if (!existsSync(CHROMIUM)) {
+  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
+}
+
+const metricsNow = async () =>
+  (await (await fetch(`${sandbox().url}/_ops/metrics.json`)).json()) as OpsSnapshot;
+
+describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, in Chromium', () => {
+  let browser: BrowserContext;
+  let profile: string;
+  let before: OpsSnapshot;
+  let after: OpsSnapshot;
+
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'scr-chromium-'));
+    // A fresh profile each run; without the background-networking flags Chromium reaches for Google's hosts.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 1000 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+
+    // Traffic of every kind the page counts: successes, a refusal by the access rules, a 404 and a 401.
+    before = await metricsNow();
+    const nhs = newNhsNumber();
+    rememberPatientDetail(nhs);
+    const patient = {
+      resourceType: 'Patient',
+      id: nhs,
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhs }],
+      generalPractitioner: [{ reference: 'Organization/A81001' }],
+    };
+    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: patient })).status).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await fhirFetch('gp', `/Patient/${nhs}`)).status).toBe(200);
+    expect((await fhirFetch('gp-other', `/Patient/${nhs}`)).status).toBe(403);
+    expect((await fhirFetch('gp', '/Condition/no-such-condition')).status).toBe(404);
+    expect((await fetch(`${sandbox().clients.fhirBase}/Patient/${nhs}`)).status).toBe(401);
+    after = await metricsNow();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('counts the traffic in the figures the ops page serves', () => {
+    const route = (name: string, s: OpsSnapshot) => s.routes.find((r) => r.route === name);
+    const read = (s: OpsSnapshot) => route('GET /FHIR/R4/{type}/{id}', s);
+    expect(after.totals.requests - before.totals.requests).toBeGreaterThanOrEqual(9);
+    expect(after.totals.status4xx - before.totals.status4xx).toBeGreaterThanOrEqual(3);
+    expect((read(after)?.requests ?? 0) - (read(before)?.requests ?? 0)).toBeGreaterThanOrEqual(8);
+    expect((after.counters.AccessDenied ?? 0) - (before.counters.AccessDenied ?? 0)).toBeGreaterThanOrEqual(
+      1,
+    );
+    const figures = read(after);
+    expect(figures?.p50).toBeGreaterThan(0);
+    expect(figures?.p50).toBeLessThanOrEqual(figures?.p90 ?? 0);
+    expect(figures?.p90).toBeLessThanOrEqual(figures?.p99 ?? 0);
+  });
+
+  it('shows requests, latency percentiles, errors, events, deliveries and dead letters on /_ops', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${sandbox().url}/_ops`);
+
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Sandbox ops');
+    const figure = async (name: string) =>
+      Number(await page.locator(`[data-figure="${name}"]`).textContent());
+    expect(await figure('requests')).toBeGreaterThanOrEqual(after.totals.requests);
+    expect(await figure('4xx')).toBeGreaterThanOrEqual(after.totals.status4xx);
+    expect(await figure('AccessDenied')).toBeGreaterThanOrEqual(1);
+    for (const name of [
+      '5xx',
+      'EventsPublished',
+      'NotificationsDelivered',
+      'NotificationAttemptsFailed',
+      'DeadLetters',
+    ]) {
+      expect(await figure(name), name).toBeGreaterThanOrEqual(0);
+    }
+    const headings = await page.locator('th').allTextContents();
+    expect(headings).toEqual(
+      expect.arrayContaining(['Requests', '4xx', '5xx', 'p50 ms', 'p90 ms', 'p99 ms']),
+    );
+    const row = page.locator('tr[data-route="GET /FHIR/R4/{type}/{id}"] td');
+    const cells = await row.allTextContents();
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(8);
+    expect(Number(cells[5])).toBeGreaterThan(0);
+
+    // The page refreshes itself from the sandbox's metrics.
+    const shown = await figure('requests');
+    await fetch(`${sandbox().clients.fhirBase}/metadata`);
+    await expect.poll(() => figure('requests'), { timeout: 10_000 }).toBeGreaterThan(shown);
+    await page.screenshot({ path: OPS_SCREENSHOT, fullPage: true });
+    await page.close();
+  });
+
+  it('renders the OpenAPI document at /docs, offline, worked examples first', async () => {
+    const page = await browser.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(sandbox().url) && !request.url().startsWith('data:'))
+        outside.push(request.url());
+    });
+    await page.goto(`${sandbox().url}/docs`);
+
+    await expect
+      .poll(() => page.locator('.info .title').first().textContent(), { timeout: 15_000 })
+      .toContain('Shared Care Record');
+    const info = await page.locator('.info').first().textContent();
+    expect(info).toContain('Worked examples');
+    for (const title of [
+      'Get a token',
+      'Register a patient',
+      'Contribute an allergy',
+      'Read the joined-up record',
+      'Subscribe to admissions',
+    ]) {
+      expect(info).toContain(title);
+    }
+    expect(info).toContain(
+      'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer',
+    );
+    await page.locator('h3#operations-tag-Patient, [data-tag="Patient"]').first().click();
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('.opblock-summary-path')
+            .evaluateAll((spans) => spans.map((s) => s.getAttribute('data-path') ?? s.textContent)),
+        { timeout: 10_000 },
+      )
+      .toEqual(expect.arrayContaining(['/FHIR/R4/Patient/{id}', '/FHIR/R4/Patient/{id}/$everything']));
+    await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: false });
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+});

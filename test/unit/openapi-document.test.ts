@@ -1,0 +1,115 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { FHIR_BASE_PATH, routes } from '#infra/routes';
+import { searchParameters } from '#shared/fhir/definitions/search-parameters';
+import { resourceTypes } from '#shared/fhir/resource-types';
+import { openApiDocument } from '#shared/openapi/openapi-document';
+import { EXAMPLE_NHS_NUMBER, workedExamples } from '#shared/openapi/worked-examples';
+
+const document = openApiDocument({ serverUrl: 'http://localhost:3000' });
+type Operation = {
+  operationId: string;
+  parameters?: { name?: string; $ref?: string }[];
+  requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> };
+  security?: unknown[];
+};
+const operation = (method: string, path: string) =>
+  (document.paths?.[path] as Record<string, Operation> | undefined)?.[method.toLowerCase()];
+
+describe('OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await new Validator().validate(
+      structuredClone(document) as Parameters<Validator['validate']>[0],
+    );
+
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('resolves every $ref inside the document', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1] as string);
+
+    expect(refs.length).toBeGreaterThan(0);
+    for (const path of new Set(refs)) {
+      const target = path
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], document);
+      expect(target, path).toBeDefined();
+    }
+  });
+
+  it('documents every route of the route table, a {type} route once per type that supports it', () => {
+    for (const route of routes) {
+      const pattern = new RegExp(
+        `^${route.path.replace(/[$]/g, '\\$').replace('{type}', '[A-Z][A-Za-z]+')}$`,
+      );
+      const documented = Object.keys(document.paths ?? {}).filter(
+        (path) => pattern.test(path) && operation(route.method, path),
+      );
+      expect(documented.length, `${route.method} ${route.path}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('offers each type only the interactions the resource-type table gives it', () => {
+    expect(operation('POST', `${FHIR_BASE_PATH}/AllergyIntolerance`)?.operationId).toBe(
+      'create-AllergyIntolerance',
+    );
+    expect(operation('POST', `${FHIR_BASE_PATH}/Organization`)).toBeUndefined();
+    expect(operation('GET', `${FHIR_BASE_PATH}/Organization/{id}`)?.operationId).toBe('read-Organization');
+    expect(operation('GET', `${FHIR_BASE_PATH}/Patient/{id}/$everything`)).toBeDefined();
+    expect(operation('GET', `${FHIR_BASE_PATH}/Condition/{id}/$everything`)).toBeUndefined();
+    for (const [type, definition] of Object.entries(resourceTypes)) {
+      const reads: readonly string[] = definition.interactions;
+      expect(operation('GET', `${FHIR_BASE_PATH}/${type}/{id}`) !== undefined, type).toBe(
+        reads.includes('read'),
+      );
+    }
+  });
+
+  it("lists a type's R4 search parameters, paging and sorting on its search", () => {
+    const names = (operation('GET', `${FHIR_BASE_PATH}/Observation`)?.parameters ?? []).map(
+      (p) => p.name ?? p.$ref?.split('/').at(-1),
+    );
+
+    for (const p of searchParameters('Observation')) expect(names).toContain(p.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['patient', 'code', 'date', '_lastUpdated', '_count', '_sort']),
+    );
+  });
+
+  it('needs a bearer token everywhere but the token endpoint, the JWKS and the CapabilityStatement', () => {
+    expect(operation('POST', '/oauth2/token')?.security).toEqual([]);
+    expect(operation('GET', `${FHIR_BASE_PATH}/metadata`)?.security).toEqual([]);
+    expect(operation('GET', `${FHIR_BASE_PATH}/Patient/{id}`)?.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('opens with the five worked examples and attaches each body to its operation', () => {
+    const description = String(document.info.description);
+    const examples = workedExamples();
+
+    expect(examples.map((e) => e.title)).toEqual([
+      'Get a token',
+      'Register a patient',
+      'Contribute an allergy',
+      'Read the joined-up record',
+      'Subscribe to admissions',
+    ]);
+    for (const example of examples) expect(description).toContain(`${example.title}\n`);
+    expect(description).toContain(`PUT ${FHIR_BASE_PATH}/Patient/${EXAMPLE_NHS_NUMBER}`);
+    const put = operation('PUT', `${FHIR_BASE_PATH}/Patient/{id}`);
+    expect(
+      put?.requestBody?.content['application/fhir+json']?.examples?.['register-a-patient']?.value,
+    ).toMatchObject({
+      resourceType: 'Patient',
+      id: EXAMPLE_NHS_NUMBER,
+    });
+    const allergy = operation('POST', `${FHIR_BASE_PATH}/AllergyIntolerance`);
+    expect(
+      allergy?.requestBody?.content['application/fhir+json']?.examples?.['contribute-an-allergy'],
+    ).toBeDefined();
+    const token = operation('POST', '/oauth2/token');
+    expect(
+      token?.requestBody?.content['application/x-www-form-urlencoded']?.examples?.['get-a-token']?.value,
+    ).toMatchObject({ grant_type: 'client_credentials' });
+  });
+});
