@@ -30,7 +30,7 @@ async function subscribedPatient(): Promise<string> {
   return nhs;
 }
 
-/** Admits the patient `count` times, `concurrency` writes at a time; the Encounter references in order. */
+/** Admits the patient `count` times, one POST each, `concurrency` at a time; the Encounter references. */
 async function admissions(nhs: string, count: number, concurrency = 16): Promise<string[]> {
   const focuses: string[] = [];
   let next = 0;
@@ -50,6 +50,31 @@ async function admissions(nhs: string, count: number, concurrency = 16): Promise
   return focuses;
 }
 
+/** Admits the patient `count` times in transaction Bundles of `size`, four at a time; the Encounter references. */
+async function admissionsInTransactions(nhs: string, count: number, size = 25): Promise<string[]> {
+  const bundles = Array.from({ length: count / size }, () => ({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: Array.from({ length: size }, () => ({
+      request: { method: 'POST', url: 'Encounter' },
+      resource: inpatientEncounter(nhs),
+    })),
+  }));
+  const focuses: string[] = [];
+  while (bundles.length) {
+    const responses = await Promise.all(
+      bundles.splice(0, 4).map((body) => fhirFetch('acute', '', { method: 'POST', body })),
+    );
+    for (const { status, body } of responses) {
+      expect(status).toBe(200);
+      for (const entry of body.entry as { response: { location: string } }[]) {
+        focuses.push(entry.response.location.replace(/^.*?(Encounter\/[^/]+)\/_history\/\d+$/, '$1'));
+      }
+    }
+  }
+  return focuses;
+}
+
 async function published(focuses: Set<string>): Promise<number> {
   const state = (await (await fetch(`${sandbox().url}/_sandbox/events`)).json()) as {
     published: { detail: { focus?: string } }[];
@@ -59,11 +84,12 @@ async function published(focuses: Set<string>): Promise<number> {
 
 describe('notifications when EventBridge fails', () => {
   it('lose none of 500 changes made while publishing fails, and deliver each exactly once after recovery', async () => {
+    // In transaction Bundles of 25, so one journal entry publishes 25 events, and the test spends its time on delivery.
     const nhs = await subscribedPatient();
     let focuses: string[] = [];
     await sandboxFault({ eventBridge: 'fail' });
     try {
-      focuses = await admissions(nhs, 500);
+      focuses = await admissionsInTransactions(nhs, 500);
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.received).toHaveLength(0);
     } finally {
