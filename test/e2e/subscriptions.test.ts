@@ -90,6 +90,8 @@ describe('Subscription API (R4 backport)', () => {
     expect(statusParameter(parameters, 'type')?.valueCode).toBe('query-status');
     expect(statusParameter(parameters, 'topic')?.valueCanonical).toBe(TOPIC('admission'));
     expect(statusParameter(parameters, 'events-since-subscription-start')?.valueString).toBe('0');
+    const ofType = await fhirFetch('gp', `/Subscription/$status?id=${body.id}`);
+    expect(ofType.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
   });
 
   it('needs a legitimate relationship for a patient filter, and never takes break-glass for one', async () => {
