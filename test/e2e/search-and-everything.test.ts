@@ -75,7 +75,7 @@ describe('search', () => {
       seen.push(...(bundle.entry ?? []).map((e) => e.resource.id));
       const next = bundle.link?.find((l) => l.relation === 'next');
       if (!next) break;
-      bundle = (await fhir.nextPage({ bundle })) as Bundle;
+      bundle = (await fhir.nextPage({ bundle: { ...bundle, link: bundle.link ?? [] } })) as Bundle;
     }
     expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0].map((i) => ids[`obs${i}`]));
   });
