@@ -29,9 +29,11 @@ export class MutualTlsDomain extends Construct {
       },
       mapping: props.api,
     });
-    new CfnOutput(this, 'DnsTarget', {
+    const target = new CfnOutput(this, 'DnsTarget', {
       description: `Point ${config.domainName} (CNAME or alias) at this`,
       value: this.domain.domainNameAliasDomainName,
     });
+    // A plain output name, as the README's post-deploy steps give it.
+    target.overrideLogicalId('DomainDnsTarget');
   }
 }

@@ -14,6 +14,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test/artifacts');
 const OPS_SCREENSHOT = join(ARTIFACTS, 'ops-page.png');
 const DOCS_SCREENSHOT = join(ARTIFACTS, 'docs-page.png');
+const DOCS_PATIENT_SCREENSHOT = join(ARTIFACTS, 'docs-patient-operations.png');
 
 if (!existsSync(CHROMIUM)) {
   console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
@@ -145,6 +146,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     expect(info).toContain(
       'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer',
     );
+    await page.screenshot({ path: DOCS_SCREENSHOT });
     await page.locator('h3#operations-tag-Patient, [data-tag="Patient"]').first().click();
     await expect
       .poll(
@@ -155,7 +157,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
         { timeout: 10_000 },
       )
       .toEqual(expect.arrayContaining(['/FHIR/R4/Patient/{id}', '/FHIR/R4/Patient/{id}/$everything']));
-    await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: false });
+    await page.screenshot({ path: DOCS_PATIENT_SCREENSHOT });
     expect(outside).toEqual([]);
     await page.close();
   });

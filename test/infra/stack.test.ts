@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { clientRegistry } from '#infra/config/client-registry';
 import { icbConfig } from '#infra/config/icbs';
 import { API_STAGE_NAME } from '#infra/constructs/service-api';
 import { eventRules, streamConsumers } from '#infra/events';
@@ -110,6 +111,25 @@ describe('functions', () => {
         bundle.startsWith("import { createRequire } from 'module'; const require = createRequire("),
       ).toBe(true);
       expect(bundle).toContain('//# sourceMappingURL=index.mjs.map');
+    }
+  });
+
+  it("bakes the ICB's supplier registry, public keys only, into the token function's bundle, not its environment", () => {
+    const bundleOf = (name: FunctionName) => {
+      const code = resources[functionId(name)]?.Properties.Code as { S3Key: string };
+      return readFileSync(join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+    };
+    const registry = JSON.stringify(clientRegistry(config));
+    const oauth = bundleOf('oauth');
+
+    // esbuild inlines the defined string (minified, as `JSON.parse('<registry>')`).
+    expect(oauth.includes(registry)).toBe(true);
+    expect(JSON.parse(registry).flatMap((c: { publicKeys: object[] }) => c.publicKeys)).not.toContainEqual(
+      expect.objectContaining({ d: expect.anything() }),
+    );
+    expect(bundleOf('fhir').includes(config.supplierClients[0]?.clientId ?? '?')).toBe(false);
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(JSON.stringify(fn.Properties.Environment)).not.toContain('CLIENT_REGISTRY');
     }
   });
 });
