@@ -21,7 +21,7 @@ const jwksServer = createServer(async (_req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
 });
 
-const assertion = (key: CryptoKey, kid = 'supplier-2026') =>
+const assertion = (key: Parameters<SignJWT['sign']>[0], kid = 'supplier-2026') =>
   new SignJWT({ iss: 'jwks-supplier', sub: 'jwks-supplier', aud: TOKEN_URL, jti: crypto.randomUUID() })
     .setProtectedHeader({ alg: 'ES384', kid })
     .setExpirationTime('5m')
