@@ -71,7 +71,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await bus.settled();
       await new Promise<void>((r) => eventBridge.close(() => r()));
     });
-    const sqs = await startSqsLocal();
+    const sqs = await startSqsLocal({ stateFile: join(dir, 'sqs-messages.json') });
     stops.push(sqs.stop);
 
     const keys = await sandboxKeys(dir, url, options.fresh ?? false);

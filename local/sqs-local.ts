@@ -1,9 +1,10 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type QueueDefinition, queues as queueTable } from '#infra/queues';
 import { freePort } from './free-port.ts';
 import { createSqsEndpoint } from './sqs-endpoint.ts';
 import { SqsEventSource } from './sqs-poller.ts';
-import { LocalQueue } from './sqs-queue.ts';
+import { type LocalMessage, LocalQueue } from './sqs-queue.ts';
 
 const ACCOUNT = '000000000000';
 const REGION = 'eu-west-2';
@@ -34,9 +35,13 @@ export interface SqsLocal {
 
 /**
  * The sandbox's SQS: every queue of the queue table with its dead-letter queue, an SQS endpoint for the SDK on
- * 127.0.0.1, and an in-process event source mapping per queue invoking its consumer.
+ * 127.0.0.1, and an in-process event source mapping per queue invoking its consumer. With a `stateFile`, the
+ * messages still queued (dead letters included) are saved when it stops and restored when it starts again.
  */
-export async function startSqsLocal(definitions: readonly QueueDefinition[] = queueTable): Promise<SqsLocal> {
+export async function startSqsLocal(
+  options: { stateFile?: string; definitions?: readonly QueueDefinition[] } = {},
+): Promise<SqsLocal> {
+  const definitions = options.definitions ?? queueTable;
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const make = (name: string, options: LocalQueue['options']) =>
@@ -56,7 +61,13 @@ export async function startSqsLocal(definitions: readonly QueueDefinition[] = qu
     });
     return { definition, queue, deadLetterQueue, source: new SqsEventSource(queue, definition) };
   });
-  const server: Server = createSqsEndpoint(pairs.flatMap((p) => [p.queue, p.deadLetterQueue]));
+  const all = pairs.flatMap((p) => [p.queue, p.deadLetterQueue]);
+  const { stateFile } = options;
+  if (stateFile && existsSync(stateFile)) {
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, LocalMessage[]>;
+    for (const queue of all) queue.restore(saved[queue.name] ?? []);
+  }
+  const server: Server = createSqsEndpoint(all);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -96,6 +107,9 @@ export async function startSqsLocal(definitions: readonly QueueDefinition[] = qu
     stop: async () => {
       await Promise.all(pairs.map((p) => p.source.stop()));
       await new Promise<void>((r) => server.close(() => r()));
+      if (stateFile) {
+        writeFileSync(stateFile, JSON.stringify(Object.fromEntries(all.map((q) => [q.name, q.dump()]))));
+      }
     },
   };
 }

@@ -112,6 +112,20 @@ export class LocalQueue {
     return times.length ? Math.min(...times) : undefined;
   }
 
+  /** The messages kept, for saving across a sandbox restart. */
+  dump(): LocalMessage[] {
+    return this.messages.map((m) => ({ ...m }));
+  }
+
+  /** Takes back messages saved by `dump`; received ones become visible again, as after their timeout. */
+  restore(messages: LocalMessage[], now = Date.now()): void {
+    for (const m of messages) {
+      const visibleAt = m.receiveCount > 0 ? Math.min(m.visibleAt, now) : m.visibleAt;
+      this.messages.push({ ...m, visibleAt, receiptHandle: undefined });
+    }
+    this.changed();
+  }
+
   /** Resolves when a message may be visible: at once if one is, else on a send or change, or at `timeoutMs`. */
   waitForMessages(timeoutMs: number): Promise<void> {
     const now = Date.now();

@@ -1,4 +1,7 @@
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -9,7 +12,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queues } from '#infra/queues';
 import { createSqsEndpoint } from '../../local/sqs-endpoint.ts';
+import { startSqsLocal } from '../../local/sqs-local.ts';
 import { LocalQueue } from '../../local/sqs-queue.ts';
 
 // The AWS SDK's own SQS client against the sandbox's endpoint: the protocol, MD5 checks and redrive it relies on.
@@ -21,6 +26,7 @@ const work = new LocalQueue('work', '', 'arn:aws:sqs:eu-west-2:000000000000:work
   redrive: { deadLetterQueue: deadLetters, maxReceiveCount: 2 },
 });
 const server = createSqsEndpoint([work, deadLetters]);
+const [deliveries] = queues;
 let sqs: SQSClient;
 let QueueUrl: string;
 
@@ -97,5 +103,26 @@ describe('sandbox SQS endpoint (AWS JSON 1.0, SDK v3)', () => {
       deadLetterTargetArn: deadLetters.arn,
       maxReceiveCount: 2,
     });
+  });
+});
+
+describe('sandbox SQS across a restart', () => {
+  it('keeps the messages still queued, dead letters included', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'scr-sqs-')), 'sqs-messages.json');
+    const first = await startSqsLocal({ stateFile });
+    const url = first.environment[deliveries.urlVariable] as string;
+    const client = new SQSClient({
+      endpoint: first.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"waiting":true}' }));
+    await first.stop();
+
+    const second = await startSqsLocal({ stateFile });
+    const snapshot = second.snapshot() as Record<string, { visible: number }>;
+    await second.stop();
+
+    expect(snapshot[deliveries.name]?.visible).toBe(1);
   });
 });

@@ -43,6 +43,18 @@ describe('local SQS queue', () => {
     expect(queue.state(0).messages).toEqual([]);
   });
 
+  it('restores dumped messages, received ones visible again with their receive counts', () => {
+    const { queue } = queues();
+    queue.send('a', 0, 0);
+    queue.send('b', 60, 0);
+    queue.receive(1, 30, 0);
+
+    const restored = queues().queue;
+    restored.restore(queue.dump(), 1);
+
+    expect(restored.receive(10, 30, 1).map((m) => [m.body, m.receiveCount])).toEqual([['a', 2]]);
+  });
+
   it('moves a message to the dead-letter queue when a receive would exceed maxReceiveCount', () => {
     const { queue, deadLetters } = queues(3);
     queue.send('poison', 0, 0);
