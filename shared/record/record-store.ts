@@ -9,6 +9,7 @@ import {
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { documentClient, tableName } from '../aws/clients.ts';
 import {
+  BadRequestError,
   PayloadTooLargeError,
   PreconditionFailedError,
   UnprocessableEntityError,
@@ -133,6 +134,7 @@ export async function commit(writes: ResourceWrite[], extras: CommitExtras = {})
   const firstExtra = items.length;
   for (const Item of extras.items ?? []) items.push({ Put: { TableName, Item } });
   for (const update of extras.updates ?? []) items.push({ Update: { TableName, ...update } });
+  assertEachItemOnce(items);
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new PayloadTooLargeError(
       `This change needs ${items.length} writes, more than the ${MAX_TRANSACTION_ITEMS} one atomic transaction can hold: split it`,
@@ -157,6 +159,25 @@ export async function commit(writes: ResourceWrite[], extras: CommitExtras = {})
       );
     }
     throw e;
+  }
+}
+
+/**
+ * DynamoDB takes one operation per item in a transaction; a request that would change one thing twice (two
+ * entries of a Bundle on the same resource) is the caller's mistake, answered 400 rather than failing at AWS.
+ */
+function assertEachItemOnce(items: NonNullable<TransactWriteCommandInput['TransactItems']>): void {
+  const seen = new Set<string>();
+  for (const op of items) {
+    const key = op.Put?.Item ?? op.ConditionCheck?.Key ?? op.Update?.Key ?? op.Delete?.Key;
+    const id = `${key?.PK}|${key?.SK}`;
+    if (seen.has(id)) {
+      throw new BadRequestError(
+        'One request may change each resource only once: split it into separate requests',
+        'invalid',
+      );
+    }
+    seen.add(id);
   }
 }
 

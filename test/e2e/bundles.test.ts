@@ -136,6 +136,48 @@ describe('transaction Bundles', () => {
   });
 });
 
+describe('a transaction that would change one resource twice', () => {
+  it('is refused with 400 and changes nothing, even when the second change is implied (a pointer superseding another)', async () => {
+    const nhs = newNhsNumber();
+    await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    const pointer = (url: string, extra: object = {}) => ({
+      resourceType: 'DocumentReference',
+      status: 'current',
+      type: {
+        coding: [{ system: 'http://snomed.info/sct', code: '373942005', display: 'Discharge summary' }],
+      },
+      category: [{ coding: [{ system: 'http://snomed.info/sct', code: '892931000000107' }] }],
+      subject: { reference: `Patient/${nhs}` },
+      content: [{ attachment: { contentType: 'application/pdf', url } }],
+      ...extra,
+    });
+    const older = await fhirFetch('acute', '/DocumentReference', {
+      method: 'POST',
+      body: pointer('https://ehr.northbridge-hospitals.nhs.uk/documents/ds-1'),
+    });
+    const before = await tableSnapshot();
+    const entries = [
+      {
+        resource: { ...older.body, description: 'edited' },
+        request: { method: 'PUT', url: `DocumentReference/${older.body.id}`, ifMatch: 'W/"1"' },
+      },
+      {
+        resource: pointer('https://ehr.northbridge-hospitals.nhs.uk/documents/ds-2', {
+          relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${older.body.id}` } }],
+        }),
+        request: { method: 'POST', url: 'DocumentReference' },
+      },
+    ];
+    const response = await fhirFetch('acute', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.resourceType).toBe('OperationOutcome');
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
 describe('batch Bundles', () => {
   it('runs each entry alone: good ones land, bad ones answer their own OperationOutcome', async () => {
     const nhs = newNhsNumber();
