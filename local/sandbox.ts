@@ -63,6 +63,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ]);
     stops.push(dynamodb.stop, s3.stop);
 
+    // Started before the bus, so it stops after the bus has settled: late deliveries still find their queue.
+    const sqs = await startSqsLocal({ stateFile: join(dir, 'sqs-messages.json') });
+    stops.push(sqs.stop);
     const bus = new LocalEventBus();
     const eventBridge = createEventBridgeEndpoint(bus);
     const eventBridgePort = await freePort();
@@ -71,8 +74,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await bus.settled();
       await new Promise<void>((r) => eventBridge.close(() => r()));
     });
-    const sqs = await startSqsLocal({ stateFile: join(dir, 'sqs-messages.json') });
-    stops.push(sqs.stop);
 
     const keys = await sandboxKeys(dir, url, options.fresh ?? false);
     // Handlers read their settings from the environment, as on Lambda; the SDK reads its endpoints from it.
