@@ -1,7 +1,29 @@
 import type { CapabilityStatement, CapabilityStatementRestResource, ResourceType } from '@medplum/fhirtypes';
+import { routes } from '../../infra/routes.ts';
 import { subscriptionCapability } from '../subscriptions/subscription-capability.ts';
 import { searchParameters } from './definitions/search-parameters.ts';
 import { resourceTypes } from './resource-types.ts';
+
+/** Binary, served by the documents function: read (a redirect to the bytes) and the upload-URL operation. */
+function binaryCapability(): CapabilityStatementRestResource {
+  const served = routes.filter((r) => r.function === 'documents').map((r) => r.interaction);
+  return {
+    type: 'Binary',
+    interaction: served.includes('binary-read') ? [{ code: 'read' }] : [],
+    ...(served.includes('upload-url')
+      ? {
+          operation: [
+            {
+              name: 'upload-url',
+              definition: 'https://shared-care-record.org/fhir/OperationDefinition/Binary-upload-url',
+              documentation:
+                'A presigned PUT (valid 5 minutes) for a document of up to 100 MB; see CONTRACT §6',
+            },
+          ],
+        }
+      : {}),
+  };
+}
 
 /**
  * The server's CapabilityStatement, generated from the same declarations that drive routing, validation and
@@ -48,7 +70,7 @@ export function capabilityStatement(
           description:
             'NHS application-restricted access: a signed JWT client assertion exchanged at /oauth2/token for a Bearer token',
         },
-        resource: [...resource, subscriptionCapability()],
+        resource: [...resource, subscriptionCapability(), binaryCapability()],
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
       },
     ],

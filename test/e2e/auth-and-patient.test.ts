@@ -261,5 +261,8 @@ describe('CapabilityStatement', () => {
     const auditEvent = rest?.resource.find((r) => r.type === 'AuditEvent');
     expect(auditEvent?.interaction.map((i) => i.code)).toEqual(['search-type']);
     expect(rest?.resource.some((r) => r.type === 'Medication')).toBe(false);
+    const binary = rest?.resource.find((r) => r.type === 'Binary');
+    expect(binary?.interaction.map((i) => i.code)).toEqual(['read']);
+    expect(binary?.operation?.map((o) => o.name)).toEqual(['upload-url']);
   });
 });
