@@ -22,8 +22,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     await Promise.all(
       event.Records.map(async (record) => {
         const attempt = Number(record.attributes.ApproximateReceiveCount);
-        let retry: string;
-        let final = false;
+        let reason: string;
+        let delay: number;
         try {
           const outcome = await deliverNotification(record, deliveryQueue.maxReceiveCount);
           if ('done' in outcome) {
@@ -34,19 +34,35 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
             );
             return;
           }
-          retry = outcome.error ?? outcome.retry;
-          final = outcome.final === true;
-          if (final) metrics.addMetric('NotificationsDeadLettered', 'Count', 1);
+          if (outcome.retry === 'busy') {
+            // Another attempt is delivering it: look again when its lease runs out.
+            reason = 'busy';
+            delay = outcome.afterSeconds;
+          } else {
+            reason = outcome.error;
+            // After the last attempt the message should reach the dead-letter queue now, not after a backoff.
+            delay = outcome.final ? 0 : retryDelaySeconds(attempt, backoff);
+            metrics.addMetric(
+              outcome.final ? 'NotificationsDeadLettered' : 'NotificationAttemptsFailed',
+              'Count',
+              1,
+            );
+          }
         } catch (e) {
-          retry = `Delivery could not be attempted: ${(e as Error).name}`;
+          reason = `Delivery could not be attempted: ${(e as Error).name}`;
+          delay = retryDelaySeconds(attempt, backoff);
         }
-        logger.warn('Delivery to retry', { messageId: record.messageId, attempt, reason: retry });
-        metrics.addMetric('NotificationAttemptsFailed', 'Count', 1);
+        logger.warn('Delivery to retry', {
+          messageId: record.messageId,
+          attempt,
+          reason,
+          delaySeconds: delay,
+        });
         failures.push({ itemIdentifier: record.messageId });
-        // After the last attempt the message should reach the dead-letter queue now, not after a backoff.
-        const delay = final ? 0 : retryDelaySeconds(attempt, backoff);
         await retryDeliveryLater(record.receiptHandle, delay).catch((e) =>
-          logger.warn('Could not reschedule; the queue visibility timeout applies', { error: String(e) }),
+          logger.warn('Could not reschedule; the queue visibility timeout applies', {
+            error: (e as Error).name,
+          }),
         );
       }),
     );

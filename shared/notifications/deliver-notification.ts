@@ -16,7 +16,8 @@ const LEASE_SECONDS = 60;
 /** What became of one queued delivery: done with it, or try again later. */
 export type DeliveryOutcome =
   | { done: 'delivered' | 'duplicate' | 'dropped' }
-  | { retry: 'failed' | 'busy'; error?: string; final?: boolean };
+  | { retry: 'failed'; error: string; final: boolean }
+  | { retry: 'busy'; afterSeconds: number };
 
 /**
  * Makes one attempt at a queued notification: claims the (subscription, event) pair so it is delivered once,
@@ -44,7 +45,7 @@ export async function deliverNotification(
 
   const claim = await claimDelivery(subscription.id, message.eventId, LEASE_SECONDS);
   if (claim.outcome === 'delivered') return { done: 'duplicate' };
-  if (claim.outcome === 'busy') return { retry: 'busy' };
+  if (claim.outcome === 'busy') return { retry: 'busy', afterSeconds: claim.retryAfterSeconds };
 
   const body = JSON.stringify(
     notificationBundle({

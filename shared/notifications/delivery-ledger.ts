@@ -7,7 +7,8 @@ import { DELIVERY_MARKER_TTL_SECONDS, subscriptionKeys as keys } from '../subscr
 export type DeliveryClaim =
   | { outcome: 'claimed'; eventNumber: number }
   | { outcome: 'delivered' }
-  | { outcome: 'busy' };
+  /** Another attempt holds the lease: try again once it has run out. */
+  | { outcome: 'busy'; retryAfterSeconds: number };
 
 /**
  * Claims the delivery of one event to one subscription, with a conditional write on the (subscription,
@@ -49,11 +50,14 @@ export async function claimDelivery(
           ':ttl': Math.floor(now / 1000) + DELIVERY_MARKER_TTL_SECONDS,
           ...(marker ? { ':delivered': 'delivered', ':now': now } : {}),
         },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    return { outcome: 'busy' };
+    if (e.Item?.state?.S === 'delivered') return { outcome: 'delivered' };
+    const leaseUntil = Number(e.Item?.leaseUntil?.N ?? now + leaseSeconds * 1000);
+    return { outcome: 'busy', retryAfterSeconds: Math.max(1, Math.ceil((leaseUntil - now) / 1000)) };
   }
   return { outcome: 'claimed', eventNumber };
 }
