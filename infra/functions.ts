@@ -98,6 +98,14 @@ export const functions = {
     timeoutSeconds: 30,
     grants: { table: 'readWrite' },
   },
+  'organisation-register': {
+    entry: 'functions/organisation-register/handler.ts',
+    description:
+      "CloudFormation custom resource: makes the ICB config's organisations the record's Organizations",
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    grants: { table: 'readWrite' },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;

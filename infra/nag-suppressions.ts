@@ -71,6 +71,12 @@ function suppressFunctionFindings(stack: SharedCareRecordStack): void {
           'gateway for the same egress; the worker connects only to public addresses, checked on the address it ' +
           'connects to, so no private or metadata address is reachable through a Subscription.',
       });
+    } else if (name === 'organisation-register') {
+      const customResource =
+        'Invoked by CloudFormation as a custom resource: a failure fails the deployment (the function answers ' +
+        'FAILED, or CloudFormation times out), where the operator deploying sees it; a dead-letter queue would keep ' +
+        'an event that nothing replays.';
+      acknowledge(fn, { 'HIPAA.Security-LambdaDLQ': customResource, 'Serverless-LambdaDLQ': customResource });
     } else if (!ruleTargets.has(name)) {
       const synchronous =
         'Invoked synchronously by API Gateway, so the caller receives any failure; a dead-letter queue only ' +

@@ -13,6 +13,7 @@ import { EncryptionKeys } from './constructs/encryption-keys.ts';
 import { EventRules } from './constructs/event-rules.ts';
 import { IdempotencyTable } from './constructs/idempotency-table.ts';
 import { MutualTlsDomain } from './constructs/mutual-tls-domain.ts';
+import { OrganisationRegister } from './constructs/organisation-register.ts';
 import { RecordTable } from './constructs/record-table.ts';
 import { API_STAGE_NAME, ServiceApi } from './constructs/service-api.ts';
 import { ServiceEventBus } from './constructs/service-event-bus.ts';
@@ -56,6 +57,7 @@ export class SharedCareRecordStack extends Stack {
   readonly usagePlans: ClientUsagePlans;
   readonly webAcl?: WebAcl;
   readonly domain?: MutualTlsDomain;
+  readonly organisations: OrganisationRegister;
   readonly alarmTopic: AlarmTopic;
   readonly monitoring: ServiceMonitoring;
 
@@ -161,6 +163,11 @@ export class SharedCareRecordStack extends Stack {
     if (config.customDomain) {
       this.domain = new MutualTlsDomain(this, 'Domain', { api, config: config.customDomain });
     }
+
+    this.organisations = new OrganisationRegister(this, 'OrganisationRegister', {
+      handler: lambdas['organisation-register'],
+      organisations: config.organisations,
+    });
 
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       topicName: `${deployment}-alarms`,

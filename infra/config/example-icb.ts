@@ -13,7 +13,7 @@ export const exampleIcb: IcbConfigInput = {
   organisations: [
     { odsCode: 'A81001', name: 'Riverside Medical Practice' },
     { odsCode: 'RX1', name: 'Northbridge University Hospitals NHS Trust' },
-    { odsCode: 'QNB', name: 'NHS Northbridge Integrated Care Board' },
+    { odsCode: 'QNB', name: 'NHS Northbridge Integrated Care Board', type: 'govt' },
   ],
   supplierClients: [
     {

@@ -13,7 +13,7 @@ export const exampleProdIcb: IcbConfigInput = {
   organisations: [
     { odsCode: 'B82001', name: 'Moorside Health Centre' },
     { odsCode: 'RY9', name: 'Moorside Community NHS Trust' },
-    { odsCode: 'LA202', name: 'Moorside Council Adult Social Care' },
+    { odsCode: 'LA202', name: 'Moorside Council Adult Social Care', type: 'govt' },
   ],
   supplierClients: [
     {

@@ -1,11 +1,16 @@
 import type { JWK } from 'jose';
 import type { OrganisationRole } from '#shared/access/supplier-client';
 
-/** An organisation of the ICB's region that supplier systems act for. */
+/**
+ * An organisation of the ICB's region that supplier systems act for: each deployment makes it an Organization in
+ * the record, at its ODS code.
+ */
 export interface IcbOrganisation {
   /** The organisation's ODS code (`A81001`, `RX1`). */
   odsCode: string;
   name: string;
+  /** FHIR organization-type code: `prov` (a care provider, the default), `govt` (a council, the ICB), `other`. */
+  type?: 'prov' | 'govt' | 'other';
 }
 
 /**

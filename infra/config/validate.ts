@@ -138,6 +138,9 @@ function validateOrganisations(input: IcbConfigInput, fail: Fail): void {
     if (seen.has(org.odsCode)) fail(`${field}.odsCode`, `repeats ${org.odsCode}`);
     seen.add(org.odsCode);
     if (typeof org.name !== 'string' || org.name.trim() === '') fail(`${field}.name`, 'must not be empty');
+    if (org.type !== undefined && !['prov', 'govt', 'other'].includes(org.type)) {
+      fail(`${field}.type`, 'must be prov, govt or other (FHIR organization-type), or left out');
+    }
   });
 }
 

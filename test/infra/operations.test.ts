@@ -343,6 +343,13 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
     );
   });
 
+  it("makes the config's organisations the record's Organizations on deployment", () => {
+    template.hasResourceProperties('Custom::Organisations', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('organisationregister'), 'Arn'] },
+      Organisations: config.organisations,
+    });
+  });
+
   describe('idempotency table and cursor secret', () => {
     it('has an on-demand, recoverable, KMS-encrypted idempotency table keyed on id with TTL on expiration', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
