@@ -1,0 +1,34 @@
+/**
+ * The performance budgets of issue 8, on this machine (2 cores, Node 24), in one place: each figure the
+ * benchmark measures is reported beside the budget named here.
+ */
+export const budgets = {
+  /** Median CPU time per request, in ms. */
+  cpuMedianMs: { read: 2, create: 4, update: 4, everything50: 8 },
+  /** DynamoDB round trips of the read part of a read by id (the audit write is counted apart). */
+  readRoundTrips: 2,
+  /** Every write is exactly one TransactWriteItems. */
+  writeTransactions: 1,
+  /** $everything: one Query per page. */
+  everythingQueriesPerPage: 1,
+  bundleKb: 400,
+  importMs: 80,
+  peakRssMb: 150,
+  /** HTTP throughput at 16 connections as a share of the storage floor's. */
+  throughputShareOfFloor: 0.7,
+  /** Latency at 100,000 patients over latency at 1,000. */
+  scaleLatencyRatio: 1.2,
+} as const;
+
+/** A figure beside its budget. */
+export interface Checked {
+  value: number;
+  budget: number;
+  pass: boolean;
+}
+
+/** Checks a figure against an upper bound. */
+export const atMost = (value: number, budget: number): Checked => ({ value, budget, pass: value <= budget });
+
+/** Checks a figure against a lower bound. */
+export const atLeast = (value: number, budget: number): Checked => ({ value, budget, pass: value >= budget });

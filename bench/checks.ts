@@ -1,0 +1,150 @@
+import { atLeast, atMost, budgets } from './budgets.ts';
+import type { BundleFigures } from './bundles.ts';
+import type { InteractionFigures } from './cpu.ts';
+import type { ThroughputFigures } from './http-throughput.ts';
+import type { MemoryFigures } from './peak-memory.ts';
+import type { Check } from './report.ts';
+import type { ScaleFigures } from './scale.ts';
+import { round } from './stats.ts';
+import type { FloorFigures } from './storage-floor.ts';
+
+const READ_CALLS = ['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems'];
+
+/** Every measured figure that has a budget, beside it. */
+export function checks(figures: {
+  interactions: InteractionFigures[];
+  bundles: BundleFigures[];
+  memory: MemoryFigures[];
+  http: ThroughputFigures[];
+  floor: FloorFigures[];
+  scale: ScaleFigures;
+}): Check[] {
+  const out: Check[] = [];
+  const find = (name: string) => {
+    const found = figures.interactions.find((i) => i.name === name);
+    if (!found) throw new Error(`No figures for ${name}`);
+    return found;
+  };
+  const cpu: [string, number][] = [
+    ['read', budgets.cpuMedianMs.read],
+    ['read Patient', budgets.cpuMedianMs.read],
+    ['create', budgets.cpuMedianMs.create],
+    ['update', budgets.cpuMedianMs.update],
+    ['$everything (50 resources)', budgets.cpuMedianMs.everything50],
+  ];
+  for (const [name, budget] of cpu) {
+    const i = find(name);
+    out.push({
+      part: '1',
+      what: `CPU median, ${name}`,
+      unit: 'ms',
+      ...atMost(i.cpuMs.median, budget),
+      note: `p99 ${i.cpuMs.p99} ms`,
+    });
+  }
+  for (const name of ['read', 'read Patient']) {
+    const { calls } = find(name).storage;
+    const reads = READ_CALLS.reduce((n, c) => n + (calls[c] ?? 0), 0);
+    out.push({
+      part: '2',
+      what: `DynamoDB round trips, read part of ${name}`,
+      unit: '',
+      ...atMost(reads, budgets.readRoundTrips),
+      note: `plus ${calls.PutItem ?? 0} audit PutItem before the answer: ${reads + (calls.PutItem ?? 0)} in all`,
+    });
+  }
+  for (const name of ['create', 'update', 'transaction (20 entries)']) {
+    const { calls } = find(name).storage;
+    const transactions = calls.TransactWriteItems ?? 0;
+    const others = Object.entries(calls).filter(([c]) => c !== 'TransactWriteItems');
+    out.push({
+      part: '2',
+      what: `TransactWriteItems per ${name}`,
+      unit: '',
+      value: transactions,
+      budget: budgets.writeTransactions,
+      pass: transactions === budgets.writeTransactions && !others.some(([c]) => !READ_CALLS.includes(c)),
+      note: others.length ? `besides: ${others.map(([c, n]) => `${c} ${n}`).join(', ')}` : 'no other call',
+    });
+  }
+  const everything = find('$everything (50 resources)').storage.calls;
+  out.push({
+    part: '2',
+    what: 'Query per $everything page',
+    unit: '',
+    value: everything.Query ?? 0,
+    budget: budgets.everythingQueriesPerPage,
+    pass: (everything.Query ?? 0) === budgets.everythingQueriesPerPage,
+    note: `besides: BatchGetItem ${everything.BatchGetItem ?? 0} (access facts), PutItem ${everything.PutItem ?? 0} (audit)`,
+  });
+  const baseline = figures.bundles.find((b) => b.name === 'sdk-baseline');
+  for (const b of figures.bundles) {
+    if (b === baseline) continue;
+    out.push({
+      part: '3',
+      what: `bundle size, ${b.name}`,
+      unit: 'KiB',
+      ...atMost(round(b.bytes / 1024, 1), budgets.bundleKb),
+    });
+    out.push({
+      part: '3',
+      what: `import time, ${b.name}`,
+      unit: 'ms',
+      ...atMost(b.importMs, budgets.importMs),
+      note: `without source maps ${b.importMsWithoutSourceMaps} ms; the DynamoDB SDK alone ${baseline?.importMs} ms`,
+    });
+  }
+  for (const m of figures.memory) {
+    out.push({
+      part: '3',
+      what: `peak RSS under load, ${m.name}`,
+      unit: 'MB',
+      ...atMost(m.peakRssMb, budgets.peakRssMb),
+      note: m.loadDefined
+        ? `${m.invocations} invocations, ${m.errors} errors`
+        : 'after import only: no load defined',
+    });
+  }
+  for (const h of figures.http) {
+    out.push({
+      part: '4',
+      what: `HTTP errors at ${h.connections} connections`,
+      unit: '',
+      ...atMost(h.errors, 0),
+      note: `${h.requests} requests`,
+    });
+    const floor = figures.floor.find((f) => f.connections === h.connections);
+    if (!floor) continue;
+    const share = round(h.requestsPerSecond / floor.requestsPerSecond, 2);
+    const check = atLeast(share, budgets.throughputShareOfFloor);
+    out.push({
+      part: '4',
+      what: `HTTP throughput / storage floor at ${h.connections} connections`,
+      unit: '',
+      ...(h.connections === 16 ? check : { ...check, pass: true }),
+      note: `${h.requestsPerSecond} vs ${floor.requestsPerSecond} req/s${h.connections === 16 ? '' : ' (budgeted at 16 only)'}`,
+    });
+  }
+  const [low] = figures.scale.tiers;
+  const high = figures.scale.tiers.at(-1);
+  if (low && high && high !== low) {
+    const note = `${high.patients} vs ${low.patients} patients${high.patients < 100_000 ? ' (100,000 not reached)' : ''}`;
+    const read = round(high.readMedianMs / low.readMedianMs, 2);
+    const all = round(high.everythingMedianMs / low.everythingMedianMs, 2);
+    out.push({
+      part: '5',
+      what: 'read latency, largest tier / 1,000 patients',
+      unit: '×',
+      ...atMost(read, budgets.scaleLatencyRatio),
+      note,
+    });
+    out.push({
+      part: '5',
+      what: '$everything latency, largest tier / 1,000 patients',
+      unit: '×',
+      ...atMost(all, budgets.scaleLatencyRatio),
+      note,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: the performance benchmark of issue 8. Starts its own sandbox (DynamoDB Local, s3rver and
+ * the local gateway, in a process group of its own) and a second, in-memory DynamoDB Local for the scale
+ * tiers, measures every part, stops all it started, and writes bench/results.json and bench/RESULTS.md.
+ */
+
+import { rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { tmpDir } from './bench-paths.ts';
+import { bundleDir, measureBundles } from './bundles.ts';
+import { checks } from './checks.ts';
+import { costModel } from './cost-model.ts';
+import { measureInteractions } from './cpu.ts';
+import { measureThroughput } from './http-throughput.ts';
+import { measurePeakMemory } from './peak-memory.ts';
+import { writeReport } from './report.ts';
+import { type SandboxProcess, startSandboxProcess } from './sandbox-process.ts';
+import { measureScale } from './scale.ts';
+import { round } from './stats.ts';
+import { measureStorageFloor, requestsPerIteration } from './storage-floor.ts';
+
+const started = performance.now();
+const loadAverageStart = round(loadavg()[0] ?? 0, 2);
+const step = (what: string) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}`);
+
+let sandbox: SandboxProcess | undefined;
+const stopAll = async () => {
+  await sandbox?.stop();
+  sandbox = undefined;
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stopAll().then(() => process.exit(130)));
+}
+
+try {
+  step('Building the function bundles and timing their imports');
+  const bundles = await measureBundles(7);
+  step('Starting the sandbox');
+  const dir = join(tmpDir, 'sandbox');
+  rmSync(dir, { recursive: true, force: true });
+  sandbox = await startSandboxProcess(dir);
+  step('CPU time and DynamoDB work per interaction');
+  const interactions = await measureInteractions(sandbox, { warmup: 30, iterations: 200, storageSamples: 3 });
+  step('Peak memory of each function under load');
+  const paths = Object.fromEntries(
+    bundles.filter((b) => b.name !== 'sdk-baseline').map((b) => [b.name, b.path]),
+  ) as Parameters<typeof measurePeakMemory>[1];
+  const memory = await measurePeakMemory(sandbox, paths, 200);
+  step('HTTP throughput of the CRUD mix, and the storage floor beside it');
+  // Each HTTP run is followed by its floor, so the two of a pair see the same machine.
+  const http = [];
+  const floor = [];
+  for (const [connections, httpPrefix, floorPrefix] of [
+    [16, '930', '940'],
+    [64, '931', '941'],
+  ] as const) {
+    http.push(...(await measureThroughput(sandbox, [{ connections, seconds: 20 }], 5, httpPrefix)));
+    floor.push(await measureStorageFloor(sandbox, connections, 20, 3, floorPrefix));
+  }
+  step('Scale: 1,000, 10,000 and 100,000 registered patients');
+  const scale = await measureScale(sandbox, {
+    tiers: [1_000, 10_000, 100_000],
+    probeCount: 5,
+    // DynamoDB Local's JIT warms over thousands of requests: warm well, or the first tier looks slowest.
+    warmup: 200,
+    iterations: 200,
+    maxLoadSeconds: 420,
+  });
+  await stopAll();
+  step('Cost model and report');
+  writeReport({
+    generatedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: round(totalmem() / 2 ** 30, 1),
+      node: process.versions.node,
+      dynamodbLocal: '1.25.1 (amplify-dynamodb-simulator)',
+      loadAverageStart,
+      loadAverageEnd: round(loadavg()[0] ?? 0, 2),
+      totalSeconds: round((performance.now() - started) / 1000, 0),
+      bundleDir,
+    },
+    checks: checks({ interactions, bundles, memory, http, floor, scale }),
+    interactions,
+    bundles,
+    memory,
+    throughput: { http, floor, requestsPerIteration },
+    scale,
+    cost: costModel(interactions),
+  });
+  step('Wrote bench/results.json and bench/RESULTS.md');
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
