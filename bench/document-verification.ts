@@ -29,7 +29,7 @@ if (process.argv[2] === '--storage') {
   const storage = await startS3Local(join(dir, 's3'), [BUCKET]);
   Object.assign(process.env, environment(storage.endpoint));
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const { s3 } = await import('../shared/aws/clients.ts');
+  const { s3 } = await (await import('../shared/aws/s3.ts')).s3Sdk();
   const { minimalPdf, sha1Base64 } = await import('../test/support/documents.ts');
   const pdf = minimalPdf('Bench', megabytes * 1024 * 1024 - 700);
   await s3.send(

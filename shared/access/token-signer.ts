@@ -1,4 +1,4 @@
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import {
   base64url,
   calculateJwkThumbprint,
@@ -24,8 +24,14 @@ const ALG = 'RS256';
  * hold, so the JWS signing input is assembled here and KMS signs its bytes (RSASSA-PKCS1-v1_5 with SHA-256).
  */
 export class KmsTokenSigner implements TokenSigner {
-  private readonly kms = new KMSClient({});
   private jwks?: Promise<JSONWebKeySet>;
+  // The KMS SDK loads on first use: the authorizer, which only verifies, never needs it after the public key.
+  private sdk?: Promise<typeof import('@aws-sdk/client-kms') & { kms: KMSClient }>;
+
+  private kms() {
+    this.sdk ??= import('@aws-sdk/client-kms').then((sdk) => ({ ...sdk, kms: new sdk.KMSClient({}) }));
+    return this.sdk;
+  }
 
   constructor(private readonly keyId: string) {}
 
@@ -33,7 +39,8 @@ export class KmsTokenSigner implements TokenSigner {
     const { keys } = await this.publicJwks();
     const header = { alg: ALG, typ: 'JWT', kid: keys[0]?.kid };
     const input = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(claims))}`;
-    const { Signature } = await this.kms.send(
+    const { kms, SignCommand } = await this.kms();
+    const { Signature } = await kms.send(
       new SignCommand({
         KeyId: this.keyId,
         Message: new TextEncoder().encode(input),
@@ -47,7 +54,8 @@ export class KmsTokenSigner implements TokenSigner {
 
   publicJwks(): Promise<JSONWebKeySet> {
     this.jwks ??= (async () => {
-      const { PublicKey } = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
+      const { kms, GetPublicKeyCommand } = await this.kms();
+      const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
       if (!PublicKey) throw new Error('KMS returned no public key');
       const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(PublicKey).toString('base64')}\n-----END PUBLIC KEY-----`;
       const jwk = await exportJWK(await importSPKI(pem, ALG, { extractable: true }));

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -14,23 +13,6 @@ export const dynamodb = new DynamoDBClient({
 export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
 });
-
-/**
- * S3 for the documents bucket: path-style when an endpoint is set (the sandbox's s3rver has no virtual-hosted
- * buckets), and checksums only where S3 requires them, so presigned URLs carry no checksum of an empty body.
- */
-export const s3 = new S3Client({
-  forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
-
-/** The documents bucket's name, set by the stack (and by the sandbox). */
-export function bucketName(): string {
-  const name = process.env.BUCKET_NAME;
-  if (!name) throw new Error('BUCKET_NAME is not set');
-  return name;
-}
 
 /** The record table's name, set by the stack (and by the sandbox). */
 export function tableName(): string {

@@ -1,12 +1,4 @@
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { bucketName, s3 } from '../aws/clients.ts';
+import { bucketName, s3Sdk } from '../aws/s3.ts';
 import { DOWNLOAD_URL_SECONDS, UPLOAD_URL_SECONDS } from './document-limits.ts';
 
 /**
@@ -26,6 +18,7 @@ export interface ObjectVersion {
 
 /** Stores a document's bytes. */
 export async function putObject(key: string, bytes: Uint8Array, contentType: string): Promise<ObjectVersion> {
+  const { s3, PutObjectCommand } = await s3Sdk();
   const { VersionId, ETag } = await s3.send(
     new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: bytes, ContentType: contentType }),
   );
@@ -38,6 +31,7 @@ export async function readObject(
 ): Promise<
   (ObjectVersion & { size: number; body: AsyncIterable<Uint8Array> & { destroy(): void } }) | undefined
 > {
+  const { s3, GetObjectCommand, NoSuchKey } = await s3Sdk();
   try {
     const { Body, ContentLength, VersionId, ETag } = await s3.send(
       new GetObjectCommand({ Bucket: bucketName(), Key: key }),
@@ -57,6 +51,7 @@ export async function readObject(
 
 /** Copies exactly the version read (by version id, and by ETag where the store has no versions). */
 export async function copyObject(from: ObjectVersion, to: string): Promise<ObjectVersion> {
+  const { s3, CopyObjectCommand } = await s3Sdk();
   const source = `${bucketName()}/${from.key}${from.versionId ? `?versionId=${from.versionId}` : ''}`;
   const { VersionId, CopyObjectResult } = await s3.send(
     new CopyObjectCommand({
@@ -71,6 +66,7 @@ export async function copyObject(from: ObjectVersion, to: string): Promise<Objec
 
 /** Deletes an object; given a version, that version for good (no delete marker left in a versioned bucket). */
 export async function deleteObject(object: ObjectVersion): Promise<void> {
+  const { s3, DeleteObjectCommand } = await s3Sdk();
   await s3.send(
     new DeleteObjectCommand({ Bucket: bucketName(), Key: object.key, VersionId: object.versionId }),
   );
@@ -85,6 +81,7 @@ export async function presignUpload(
   key: string,
   upload: { contentType: string; size: number; hash: string },
 ): Promise<{ url: string; headers: Record<string, string> }> {
+  const { s3, PutObjectCommand, getSignedUrl } = await s3Sdk();
   const command = new PutObjectCommand({
     Bucket: bucketName(),
     Key: key,
@@ -105,7 +102,8 @@ export async function presignUpload(
  * A presigned GET for a document, valid for a minute, answering with the document's content type and telling
  * caches along the way to keep no copy of it.
  */
-export function presignDownload(key: string, contentType: string): Promise<string> {
+export async function presignDownload(key: string, contentType: string): Promise<string> {
+  const { s3, GetObjectCommand, getSignedUrl } = await s3Sdk();
   const command = new GetObjectCommand({
     Bucket: bucketName(),
     Key: key,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient, s3, tableName } from '#shared/aws/clients';
+import { documentClient, tableName } from '#shared/aws/clients';
+import { s3Sdk } from '#shared/aws/s3';
 import {
   DOWNLOAD_URL_SECONDS,
   MAX_INLINE_DOCUMENT_BYTES,
@@ -142,6 +143,7 @@ async function bucketKeys(): Promise<string[]> {
   const keys: string[] = [];
   let ContinuationToken: string | undefined;
   do {
+    const { s3 } = await s3Sdk();
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket(), ContinuationToken }));
     keys.push(...(page.Contents ?? []).map((o) => o.Key as string));
     ContinuationToken = page.NextContinuationToken;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bucketName, s3 } from '#shared/aws/clients';
+import { bucketName, s3Sdk } from '#shared/aws/s3';
 import { digestBytes, digestStream } from '#shared/documents/content-digest';
 import {
   deleteObject,
@@ -23,10 +23,12 @@ beforeAll(() => {
 });
 
 const exists = (key: string) =>
-  s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key })).then(
-    () => true,
-    () => false,
-  );
+  s3Sdk()
+    .then(({ s3 }) => s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key })))
+    .then(
+      () => true,
+      () => false,
+    );
 
 describe('document bucket (sandbox S3)', () => {
   it('reads an object back as a stream whose digest is that of the bytes put', async () => {
