@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverNotification } from '#shared/notifications/deliver-notification';
 import { retryBackoffFromEnvironment, retryDelaySeconds } from '#shared/notifications/delivery-backoff';
 import { deliveryQueue, retryDeliveryLater } from '#shared/notifications/delivery-queue';
 import { logger, metrics } from '#shared/observability/powertools';
+import { publishMetrics } from '#shared/observability/publish-metrics';
 
 /**
  * The notification delivery worker, fed by the delivery queue's event source mapping: attempts each message
@@ -15,7 +15,7 @@ import { logger, metrics } from '#shared/observability/powertools';
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler(async (event) => {
     const backoff = retryBackoffFromEnvironment(deliveryQueue.retryBackoff);
     const failures: SQSBatchItemFailure[] = [];

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboxEntries } from '#shared/events/outbox-publishing';
 import { logger, metrics } from '#shared/observability/powertools';
+import { publishMetrics } from '#shared/observability/publish-metrics';
 
 const eventBridge = new EventBridgeClient({});
 /** PutEvents takes at most 10 entries a call. */
@@ -17,7 +17,7 @@ const PUT_EVENTS_LIMIT = 10;
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler(async (event) => {
     const bus = process.env.EVENT_BUS_NAME ?? 'default';
     const pending: { entry: PutEventsRequestEntry; record: number }[] = event.Records.flatMap((r, record) =>

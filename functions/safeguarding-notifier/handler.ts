@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { OutboxEvent } from '#shared/events/detail-types';
 import { raiseCareNotices } from '#shared/notifications/raise-care-notices';
 import { recordEvent } from '#shared/notifications/record-event';
 import { logger, metrics } from '#shared/observability/powertools';
+import { publishMetrics } from '#shared/observability/publish-metrics';
 
 /**
  * The safeguarding notifier, behind the SafeguardingNotices rule: a Task for each organisation related to
@@ -14,7 +14,7 @@ import { logger, metrics } from '#shared/observability/powertools';
  */
 export const handler = middy<EventBridgeEvent<string, OutboxEvent['detail']>, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler(async (event) => {
     const recorded = recordEvent(event);
     if (!recorded) return;

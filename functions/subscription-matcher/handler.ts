@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { OutboxEvent } from '#shared/events/detail-types';
@@ -7,6 +6,7 @@ import { enqueueDeliveries } from '#shared/notifications/delivery-queue';
 import { deliveriesFor } from '#shared/notifications/match-subscriptions';
 import { recordEvent } from '#shared/notifications/record-event';
 import { logger, metrics } from '#shared/observability/powertools';
+import { publishMetrics } from '#shared/observability/publish-metrics';
 
 /**
  * The subscription matcher, behind the SubscriptionNotifications rule: queues one delivery per subscription
@@ -14,7 +14,7 @@ import { logger, metrics } from '#shared/observability/powertools';
  */
 export const handler = middy<EventBridgeEvent<string, OutboxEvent['detail']>, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler(async (event) => {
     const recorded = recordEvent(event);
     if (!recorded) {

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { interactionMetrics } from '../observability/interaction-metrics.ts';
-import { logger, metrics } from '../observability/powertools.ts';
+import { logger } from '../observability/powertools.ts';
+import { publishMetrics } from '../observability/publish-metrics.ts';
 import { correlationIds } from './correlation.ts';
 import { fhirErrorHandler } from './fhir-error-handler.ts';
 import { invocationContext } from './invocation-context.ts';
@@ -22,7 +22,7 @@ export function fhirMiddleware(handler: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(invocationContext())
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .use(interactionMetrics())
     .use(httpHeaderNormalizer())
     .use(correlationIds())

@@ -73,17 +73,30 @@ export async function readCurrent(
 
 /** The partition holding a resource, from the by-id index (one Query). */
 export async function findPartition(resourceType: string, id: string): Promise<string | undefined> {
+  const reference = `${resourceType}/${id}`;
+  const known = partitions.get(reference);
+  if (known) return known;
   const { Items } = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: tableDesign.byIdIndex.name,
       KeyConditionExpression: 'GSI1PK = :rid',
-      ExpressionAttributeValues: { ':rid': `${resourceType}/${id}` },
+      ExpressionAttributeValues: { ':rid': reference },
       Limit: 1,
     }),
   );
-  return Items?.[0]?.PK as string | undefined;
+  const partition = Items?.[0]?.PK as string | undefined;
+  if (partition) {
+    if (partitions.size >= PARTITIONS_KEPT) partitions.delete(partitions.keys().next().value as string);
+    partitions.set(reference, partition);
+  }
+  return partition;
 }
+
+// A resource never changes partition (updates may not move it to another patient; deletion is a new version),
+// so what the index said stays true for the life of a warm container: repeat reads skip the Query.
+const PARTITIONS_KEPT = 10_000;
+const partitions = new Map<string, string>();
 
 /** What else rides in a commit's transaction besides the resource writes. */
 export interface CommitExtras {
