@@ -1,32 +1,12 @@
-import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import { withServerMeta } from '#shared/record/contributor';
-import type { StoredResource } from '#shared/record/record-store';
-import { registeredPracticeOf } from '#shared/record/registered-practice';
-import { contributorKey, currentKey, patientPartition } from '#shared/record/table-design';
+import { type StoredResource, toCurrentItem } from '#shared/record/record-store';
+import { contributorKey, patientPartition } from '#shared/record/table-design';
 
 type Item = Record<string, unknown>;
 
-/**
- * The table item of a resource's current version, exactly as the record store writes it. The store's own
- * builder (`toCurrentItem` in shared/record/record-store.ts) is not exported, so this replicates it; the
- * scale benchmark checks a replica against an item the store wrote (`sameShape`) before relying on it.
- */
-export function currentItem(v: StoredResource): Item {
-  const { resourceType, id } = v.resource as Resource & { id: string };
-  const practice = resourceType === 'Patient' ? registeredPracticeOf(v.resource as Patient) : undefined;
-  return {
-    PK: v.partition,
-    SK: currentKey(resourceType, id),
-    GSI1PK: `${resourceType}/${id}`,
-    resourceType: v.resource.resourceType,
-    resource: JSON.stringify(v.resource),
-    versionId: v.versionId,
-    lastUpdated: v.lastUpdated,
-    contributor: v.contributor,
-    deleted: v.deleted,
-    ...(practice && !v.deleted ? { registeredPractice: practice } : {}),
-  };
-}
+/** The table item of a resource's current version: the record store's own builder. */
+export const currentItem: (v: StoredResource) => Item = toCurrentItem;
 
 /** The marker that an organisation has contributed to a patient's record, as a committed write leaves it. */
 export function contributorItem(nhs: string, odsCode: string): Item {

@@ -2,7 +2,7 @@ import { decideRecordAccess, type RecordAccessDecision } from '../access/access-
 import type { Caller } from '../access/access-token.ts';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import type { Permission } from '../access/scopes.ts';
-import { auditEvent } from '../audit/audit-event.ts';
+import { type AuditFacts, auditEvent } from '../audit/audit-event.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { ForbiddenError, NotFoundError, OperationOutcomeError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
@@ -54,24 +54,15 @@ export async function auditedRecordAccess<T>(
     outcomeDesc?: string,
     events: OutboxEvent[] = [],
   ) =>
-    writeJournalEntry(
-      journalItem({
-        partition: patientPartition(nhsNumber),
-        auditEvent: auditEvent({
-          caller: ctx.caller,
-          endUser: ctx.endUser,
-          purpose: ctx.purpose,
-          interaction: spec.interaction,
-          action: spec.interaction === 'operation' ? 'E' : 'R',
-          outcome,
-          outcomeDesc,
-          patient: nhsNumber,
-          resources: references,
-          query: spec.query,
-        }),
-        events,
-      }),
-    );
+    writeAudit(ctx, nhsNumber, {
+      interaction: spec.interaction,
+      action: spec.interaction === 'operation' ? 'E' : 'R',
+      outcome,
+      outcomeDesc,
+      resources: references,
+      query: spec.query,
+      events,
+    });
 
   if (!facts.patientRegistered) {
     await audit('4', [], 'Patient not registered');
@@ -118,21 +109,33 @@ export async function refusedChange(
   interaction: 'create' | 'update' | 'delete',
   reason: string,
 ): Promise<ForbiddenError> {
-  await writeJournalEntry(
+  await writeAudit(ctx, nhsNumber, {
+    interaction,
+    action: interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : 'D',
+    outcome: '4',
+    outcomeDesc: reason,
+  });
+  return new ForbiddenError(reason);
+}
+
+/** Writes one journal entry on its own: this request's AuditEvent and any events it raises. */
+function writeAudit(
+  ctx: RequestContext,
+  nhsNumber: string,
+  facts: Omit<AuditFacts, 'caller' | 'endUser' | 'purpose' | 'patient'> & { events?: OutboxEvent[] },
+): Promise<void> {
+  const { events = [], ...what } = facts;
+  return writeJournalEntry(
     journalItem({
       partition: patientPartition(nhsNumber),
       auditEvent: auditEvent({
         caller: ctx.caller,
         endUser: ctx.endUser,
         purpose: ctx.purpose,
-        interaction,
-        action: interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : 'D',
-        outcome: '4',
-        outcomeDesc: reason,
         patient: nhsNumber,
+        ...what,
       }),
-      events: [],
+      events,
     }),
   );
-  return new ForbiddenError(reason);
 }

@@ -292,7 +292,8 @@ async function queryAll(input: QueryCommandInput): Promise<Item[]> {
   return items;
 }
 
-function toCurrentItem(v: StoredResource): Item {
+/** The table item of a resource's current version (exported for the benchmark's bulk loader). */
+export function toCurrentItem(v: StoredResource): Item {
   const { resourceType, id } = v.resource as Resource & { id: string };
   const practice = resourceType === 'Patient' ? registeredPracticeOf(v.resource as Patient) : undefined;
   return {
