@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
 import { functions } from '#infra/functions';
 import {
   type GatewayResponseDefinition,
@@ -9,6 +9,7 @@ import {
 } from '#infra/gateway-responses';
 import { loadHandler } from './function-loader.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { proxyEvent } from './proxy-event.ts';
 import { matchRoute } from './route-matcher.ts';
 
 /** API Gateway's own payload limit for REST APIs. */
@@ -16,8 +17,6 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** As the stack's token authorizer caches its decisions (`AUTHORIZER_CACHE_TTL`, 60 s). */
 const AUTHORIZER_CACHE_MS = 60_000;
 const STAGE = 'sandbox';
-const TEXT_TYPES =
-  /^(application\/(fhir\+)?json|application\/x-www-form-urlencoded|text\/|application\/xml)/i;
 
 /** A local page or endpoint served beside the API (health, ops page, docs). */
 export type LocalRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
@@ -72,7 +71,23 @@ export function createGateway(options: GatewayOptions = {}): Server {
       const body = await readBody(req);
       if (body === 'too-large') return refuse('REQUEST_TOO_LARGE');
 
-      const event = proxyEvent(req, url, match.route.path, match.pathParameters, body, requestId);
+      const rawHeaders: [string, string][] = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        rawHeaders.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+      }
+      const event = proxyEvent(
+        {
+          method,
+          url,
+          headers: rawHeaders,
+          body,
+          host: req.headers.host ?? 'localhost',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          protocol: `HTTP/${req.httpVersion}`,
+        },
+        match,
+        { requestId, stage: STAGE },
+      );
       if (match.route.auth === 'bearer') {
         const methodArn = `arn:aws:execute-api:eu-west-2:000000000000:sandbox/${STAGE}/${method}${url.pathname}`;
         const decision = await authorize(
@@ -127,63 +142,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large
     });
     req.on('error', reject);
   });
-}
-
-function proxyEvent(
-  req: IncomingMessage,
-  url: URL,
-  resource: string,
-  pathParameters: Record<string, string>,
-  body: Buffer | undefined,
-  requestId: string,
-): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i] as string;
-    const value = req.rawHeaders[i + 1] as string;
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [k, v] of url.searchParams) {
-    query[k] = v;
-    multiQuery[k] = [...(multiQuery[k] ?? []), v];
-  }
-  const text = TEXT_TYPES.test(headers['Content-Type'] ?? headers['content-type'] ?? 'application/json');
-  const now = Date.now();
-  return {
-    resource,
-    path: url.pathname,
-    httpMethod: req.method ?? 'GET',
-    headers,
-    multiValueHeaders,
-    queryStringParameters: Object.keys(query).length ? query : null,
-    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-    pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
-    stageVariables: null,
-    body: body ? body.toString(text ? 'utf8' : 'base64') : null,
-    isBase64Encoded: body ? !text : false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'sandbox',
-      authorizer: undefined,
-      domainName: req.headers.host ?? 'localhost',
-      httpMethod: req.method ?? 'GET',
-      identity: {
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-      } as APIGatewayProxyEvent['requestContext']['identity'],
-      path: url.pathname,
-      protocol: `HTTP/${req.httpVersion}`,
-      requestId,
-      requestTime: new Date(now).toUTCString(),
-      requestTimeEpoch: now,
-      resourceId: 'sandbox',
-      resourcePath: resource,
-      stage: STAGE,
-    },
-  };
 }
 
 function sendResult(res: ServerResponse, result: APIGatewayProxyResult): void {

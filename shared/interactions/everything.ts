@@ -9,10 +9,11 @@ import { patientPartition } from '../record/table-design.ts';
 import { cursorSecret } from '../search/cursor-secret.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../search/search-cursor.ts';
 import { formatQuery } from '../search/search-query.ts';
+import { MAX_COUNT } from '../search/search-request.ts';
 import { auditedRecordAccess } from './audited-access.ts';
 
+/** A joined-up record page is larger by default than a search page; the ceiling is search's. */
 const DEFAULT_COUNT = 50;
-const MAX_COUNT = 100;
 const KNOWN = new Set(['_type', '_since', '_count', '_cursor']);
 
 /** `$everything` parameters, parsed. */
