@@ -3,7 +3,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { type FunctionName, functions } from '#infra/functions';
+import { type FunctionName, functions } from '#shared/service/functions';
 import { repositoryRoot, tmpDir } from './bench-paths.ts';
 import { round, summarise } from './stats.ts';
 

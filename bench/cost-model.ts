@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { functions } from '#infra/functions';
+import { functions } from '#shared/service/functions';
 import { benchDir } from './bench-paths.ts';
 import { BARE_GET_ITEM, type InteractionFigures } from './cpu.ts';
 import { round } from './stats.ts';

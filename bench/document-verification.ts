@@ -25,12 +25,12 @@ const environment = (endpoint: string) => ({
 if (process.argv[2] === '--storage') {
   // The child: storage holding a real PDF of the size asked for; says where, and what it declared, then serves.
   const [dir, megabytes] = [process.argv[3] as string, Number(process.argv[4])];
-  const { startS3Local } = await import('../local/s3-local.ts');
+  const { startS3Local } = await import('#local/s3-local');
   const storage = await startS3Local(join(dir, 's3'), [BUCKET]);
   Object.assign(process.env, environment(storage.endpoint));
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const { s3 } = await (await import('../shared/aws/s3.ts')).s3Sdk();
-  const { minimalPdf, sha1Base64 } = await import('../test/support/documents.ts');
+  const { s3 } = await (await import('#shared/aws/s3')).s3Sdk();
+  const { minimalPdf, sha1Base64 } = await import('#test/support/documents');
   const pdf = minimalPdf('Bench', megabytes * 1024 * 1024 - 700);
   await s3.send(
     new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: pdf, ContentType: 'application/pdf' }),
@@ -55,10 +55,10 @@ if (process.argv[2] === '--storage') {
     .then((r) => [r.value]);
   const { endpoint, declared } = JSON.parse(line as string);
   Object.assign(process.env, environment(endpoint));
-  const { readObject } = await import('../shared/documents/document-bucket.ts');
-  const { digestStream } = await import('../shared/documents/content-digest.ts');
-  const { contentProblems } = await import('../shared/documents/content-verification.ts');
-  const { MAX_UPLOAD_BYTES } = await import('../shared/documents/document-limits.ts');
+  const { readObject } = await import('#shared/documents/document-bucket');
+  const { digestStream } = await import('#shared/documents/content-digest');
+  const { contentProblems } = await import('#shared/documents/content-verification');
+  const { MAX_UPLOAD_BYTES } = await import('#shared/documents/document-limits');
   globalThis.gc?.();
 
   const before = process.memoryUsage();

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FunctionName } from '#infra/functions';
 import { demoOrganisations } from '#local/demo-organisations';
+import type { FunctionName } from '#shared/service/functions';
 import type { SandboxProcess } from './sandbox-process.ts';
 
 /**

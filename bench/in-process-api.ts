@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { functions } from '#infra/functions';
 import type { AnyHandler } from '#local/function-loader';
 import { lambdaContext } from '#local/lambda-context';
+import { functions } from '#shared/service/functions';
 import { type BenchRequest, proxyEvent } from './proxy-event.ts';
 
 /** The FHIR function called in this process as Lambda would call it, with a verified caller's context. */

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { functions } from '#infra/functions';
 import type { AnyHandler } from '#local/function-loader';
 import { documentClient, dynamodb, tableName } from '#shared/aws/clients';
+import { functions } from '#shared/service/functions';
 import { BARE_GET_ITEM } from './cpu.ts';
 import { changed, clinicalResource, clinicalTypes, nhsNumbers, patient } from './fixtures.ts';
 import { authorizerContext, InProcessApi } from './in-process-api.ts';

@@ -1,13 +1,13 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { EVENT_SOURCE } from '#infra/events';
-import type { FunctionName } from '#infra/functions';
 import { demoOrganisations } from '#local/demo-organisations';
 import type { OrganisationRole } from '#shared/access/supplier-client';
 import { auditEvent } from '#shared/audit/audit-event';
 import { authorizerContext } from '#shared/http/caller';
 import { journalItem } from '#shared/record/journal-entry';
-import { patientPartition } from '#shared/record/table-design';
+import { EVENT_SOURCE } from '#shared/service/events';
+import type { FunctionName } from '#shared/service/functions';
+import { patientPartition } from '#shared/service/table-design';
 import { accessToken, clientAssertion, clientFor, tokenRequestForm } from './access-token.ts';
 import { clinicalResource, clinicalTypes, nhsNumbers, patient } from './fixtures.ts';
 import { type BenchRequest, proxyEvent } from './proxy-event.ts';

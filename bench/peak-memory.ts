@@ -1,4 +1,4 @@
-import type { FunctionName } from '#infra/functions';
+import type { FunctionName } from '#shared/service/functions';
 import { startEventEndpoints } from './event-endpoints.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { FRESH_ID, memoryLoads } from './memory-loads.ts';

@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { withServerMeta } from '#shared/record/contributor';
 import { type StoredResource, toCurrentItem } from '#shared/record/record-store';
-import { contributorKey, patientPartition } from '#shared/record/table-design';
+import { contributorKey, patientPartition } from '#shared/service/table-design';
 
 type Item = Record<string, unknown>;
 

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { functions } from '#infra/functions';
 import type { AnyHandler } from '#local/function-loader';
 import { dynamodb } from '#shared/aws/clients';
+import { functions } from '#shared/service/functions';
 import { clinicalResource, clinicalTypes, nhsNumbers, patient } from './fixtures.ts';
 import { authorizerContext, InProcessApi } from './in-process-api.ts';
 import type { BenchRequest } from './proxy-event.ts';

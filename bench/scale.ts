@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { ensureRecordTable } from '#local/record-table';
-import { currentKey, patientPartition } from '#shared/record/table-design';
+import { currentKey, patientPartition } from '#shared/service/table-design';
 import { accessToken } from './access-token.ts';
 import { clinicalResource, nhsNumbers, PRACTICE, patient } from './fixtures.ts';
 import { handlerEnvironment } from './handler-environment.ts';

@@ -18,7 +18,7 @@ import {
   readCurrent,
   type StoredResource,
 } from '#shared/record/record-store';
-import { contributorKey, currentKey, patientPartition } from '#shared/record/table-design';
+import { contributorKey, currentKey, patientPartition } from '#shared/service/table-design';
 import { crudMix } from './crud-mix.ts';
 import { changed, clinicalResource, nhsNumbers, PRACTICE, patient } from './fixtures.ts';
 import { processCpuSeconds } from './process-cpu.ts';

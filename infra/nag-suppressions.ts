@@ -1,9 +1,9 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { eventRules, streamConsumers } from './events.ts';
-import { type FunctionDefinition, type FunctionName, functions } from './functions.ts';
-import { queues } from './queues.ts';
-import { routes } from './routes.ts';
+import { eventRules, streamConsumers } from '#shared/service/events';
+import { type FunctionDefinition, type FunctionName, functions } from '#shared/service/functions';
+import { queues } from '#shared/service/queues';
+import { routes } from '#shared/service/routes';
 import type { SharedCareRecordStack } from './stack.ts';
 
 /**
@@ -116,7 +116,7 @@ function suppressFunctionFindings(stack: SharedCareRecordStack): void {
   }
 }
 
-/** Why each public route (`auth: 'none'` in infra/routes.ts) is public, by its interaction. */
+/** Why each public route (`auth: 'none'` in shared/service/routes.ts) is public, by its interaction. */
 const publicRoutes: Record<string, string> = {
   token:
     "The OAuth 2.0 token endpoint is how a client gets a token: it authenticates the client's signed JWT " +

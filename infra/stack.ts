@@ -1,6 +1,11 @@
 import { App, type AppProps, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { eventRules, streamConsumers } from '#shared/service/events';
+import { functions } from '#shared/service/functions';
+import { gatewayResponses } from '#shared/service/gateway-responses';
+import { queues } from '#shared/service/queues';
+import { FHIR_BASE_PATH, routes } from '#shared/service/routes';
 import { clientRegistry } from './config/client-registry.ts';
 import { DEFAULT_ICB, icbConfig } from './config/icbs.ts';
 import type { IcbConfig } from './config/types.ts';
@@ -23,12 +28,7 @@ import { StreamConsumers } from './constructs/stream-consumers.ts';
 import { TokenSigningKey } from './constructs/token-signing-key.ts';
 import { WebAcl } from './constructs/web-acl.ts';
 import { WorkQueues } from './constructs/work-queues.ts';
-import { eventRules, streamConsumers } from './events.ts';
-import { functions } from './functions.ts';
-import { gatewayResponses } from './gateway-responses.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
-import { queues } from './queues.ts';
-import { FHIR_BASE_PATH, routes } from './routes.ts';
 
 export interface SharedCareRecordStackProps extends StackProps {
   config: IcbConfig;

@@ -1,4 +1,4 @@
-import { JOURNAL_PREFIX } from '#shared/record/table-design';
+import { JOURNAL_PREFIX } from '#shared/service/table-design';
 
 let failing = false;
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { type EventRuleDefinition, eventRules } from '#infra/events';
-import { functions } from '#infra/functions';
 import { matchesEventPattern } from '#shared/events/event-pattern';
+import { type EventRuleDefinition, eventRules } from '#shared/service/events';
+import { functions } from '#shared/service/functions';
 import { loadHandler } from './function-loader.ts';
 import { lambdaContext } from './lambda-context.ts';
 

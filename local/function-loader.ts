@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
-import { type FunctionName, functions } from '#infra/functions';
+import { type FunctionName, functions } from '#shared/service/functions';
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers take different event types; each caller knows its own.
 export type AnyHandler = (event: any, context: any) => Promise<any>;

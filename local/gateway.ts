@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
-import { functions } from '#infra/functions';
+import { functions } from '#shared/service/functions';
 import {
   type GatewayResponseDefinition,
   gatewayResponseBody,
   gatewayResponses,
-} from '#infra/gateway-responses';
+} from '#shared/service/gateway-responses';
 import { loadHandler } from './function-loader.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { proxyEvent } from './proxy-event.ts';

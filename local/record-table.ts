@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { tableDesign } from '#shared/record/table-design';
+import { tableDesign } from '#shared/service/table-design';
 
 /**
  * Creates the record table in DynamoDB Local as the stack declares it (same keys, index, stream and TTL),

@@ -1,4 +1,4 @@
-import { type RouteDefinition, routes } from '#infra/routes';
+import { type RouteDefinition, routes } from '#shared/service/routes';
 
 export interface RouteMatch {
   route: RouteDefinition;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { type QueueDefinition, queues as queueTable } from '#infra/queues';
+import { type QueueDefinition, queues as queueTable } from '#shared/service/queues';
 import { freePort } from './free-port.ts';
 import { createSqsEndpoint } from './sqs-endpoint.ts';
 import { SqsEventSource } from './sqs-poller.ts';
@@ -11,7 +11,7 @@ const REGION = 'eu-west-2';
 
 /**
  * How the sandbox's queues differ from AWS's, so tests and demos do not wait: failed deliveries back off from
- * 0.1 s up to 0.5 s (AWS: from 30 s up to an hour, infra/queues.ts), and a message whose consumer crashed
+ * 0.1 s up to 0.5 s (AWS: from 30 s up to an hour, shared/service/queues.ts), and a message whose consumer crashed
  * returns after 5 s (AWS: 180 s). Override with `NOTIFICATION_RETRY_BASE_SECONDS` and
  * `NOTIFICATION_RETRY_MAX_SECONDS` in the sandbox's environment. Receive counts and the dead-letter redrive
  * are AWS's.

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { functions } from '#infra/functions';
-import type { QueueDefinition } from '#infra/queues';
+import { functions } from '#shared/service/functions';
+import type { QueueDefinition } from '#shared/service/queues';
 import { loadHandler } from './function-loader.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalMessage, LocalQueue } from './sqs-queue.ts';

@@ -7,9 +7,9 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { type StreamConsumerDefinition, streamConsumers } from '#infra/events';
-import { functions } from '#infra/functions';
 import { matchesEventPattern } from '#shared/events/event-pattern';
+import { type StreamConsumerDefinition, streamConsumers } from '#shared/service/events';
+import { functions } from '#shared/service/functions';
 import { loadHandler } from './function-loader.ts';
 import { lambdaContext } from './lambda-context.ts';
 

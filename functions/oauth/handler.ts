@@ -3,7 +3,6 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { routeFor } from '#infra/routes';
 import { OAuthError } from '#shared/access/oauth-error';
 import { oauthErrorHandler } from '#shared/access/oauth-error-handler';
 import { grantAccessToken } from '#shared/access/token-request';
@@ -11,6 +10,7 @@ import { tokenSigner } from '#shared/access/token-signer';
 import { correlationIds } from '#shared/http/correlation';
 import { publicBaseUrl } from '#shared/http/public-url';
 import { logger } from '#shared/observability/powertools';
+import { routeFor } from '#shared/service/routes';
 
 const json = (body: object, cache = 'no-store'): APIGatewayProxyResult => ({
   statusCode: 200,

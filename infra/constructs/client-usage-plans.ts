@@ -1,7 +1,7 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import { DEFAULT_CLIENT_THROTTLE, type SupplierClientConfig } from '#infra/config/types';
 import { usagePlanKey } from '#shared/http/usage-plan-key';
+import { DEFAULT_CLIENT_THROTTLE, type SupplierClientConfig } from '../config/types.ts';
 
 export interface ClientUsagePlansProps {
   api: apigateway.RestApi;

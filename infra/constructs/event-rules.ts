@@ -5,12 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { EventRuleDefinition } from '#infra/events';
-import type { FunctionName } from '#infra/functions';
+import type { EventRuleDefinition } from '#shared/service/events';
+import type { FunctionName } from '#shared/service/functions';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 
 export interface EventRulesProps {
-  /** The event-rule table (`infra/events.ts`). */
+  /** The event-rule table (`shared/service/events.ts`). */
   rules: readonly EventRuleDefinition[];
   bus: events.IEventBus;
   /** The bus's name as a literal: the key policy names the bus's rules without referring to the bus itself. */

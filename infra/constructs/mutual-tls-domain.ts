@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { CustomDomainConfig } from '#infra/config/types';
+import type { CustomDomainConfig } from '../config/types.ts';
 
 /**
  * The API's custom domain name with mutual TLS: supplier systems present a client certificate issued by a CA in

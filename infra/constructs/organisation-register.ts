@@ -1,7 +1,7 @@
 import { CustomResource } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { IcbOrganisation } from '#infra/config/types';
+import type { IcbOrganisation } from '../config/types.ts';
 
 /**
  * The ICB's organisations as the record's Organizations, registered by the `organisation-register` function on

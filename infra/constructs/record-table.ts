@@ -2,11 +2,11 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { tableDesign } from '#shared/record/table-design';
+import { tableDesign } from '#shared/service/table-design';
 
 /**
  * The one DynamoDB table that holds the shared record, its history, audit entries and outbox events,
- * keyed as `shared/record/table-design.ts` says. Its stream feeds the outbox publisher.
+ * keyed as `shared/service/table-design.ts` says. Its stream feeds the outbox publisher.
  */
 export class RecordTable extends Construct {
   readonly table: dynamodb.Table;

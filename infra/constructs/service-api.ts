@@ -4,9 +4,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '#infra/functions';
-import { type GatewayResponseDefinition, gatewayResponseBody } from '#infra/gateway-responses';
-import type { RouteDefinition } from '#infra/routes';
+import type { FunctionName } from '#shared/service/functions';
+import { type GatewayResponseDefinition, gatewayResponseBody } from '#shared/service/gateway-responses';
+import type { RouteDefinition } from '#shared/service/routes';
 
 /** The API's stage, and so the first segment of every URL: `/v1/FHIR/R4/...`. */
 export const API_STAGE_NAME = 'v1';
@@ -20,9 +20,9 @@ export const AUTHORIZER_CACHE_TTL = Duration.seconds(60);
 
 export interface ServiceApiProps {
   restApiName: string;
-  /** The route table (`infra/routes.ts`). */
+  /** The route table (`shared/service/routes.ts`). */
   routes: readonly RouteDefinition[];
-  /** What API Gateway answers itself (`infra/gateway-responses.ts`). */
+  /** What API Gateway answers itself (`shared/service/gateway-responses.ts`). */
   gatewayResponses: readonly GatewayResponseDefinition[];
   functions: Record<FunctionName, lambda.IFunction>;
   /** The token authorizer for `bearer` routes. */

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '#infra/events';
+import { EVENT_SOURCE } from '#shared/service/events';
 
 /**
  * The deployment's own EventBridge bus, carrying the record's events (`Encounter.Admitted`, ...) with an

@@ -7,8 +7,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionDefinition } from '#infra/functions';
 import { METRICS_NAMESPACE } from '#shared/observability/metric-names';
+import type { FunctionDefinition } from '#shared/service/functions';
 
 /** The repository root: entries in the function table are relative to it, and esbuild runs from it. */
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));

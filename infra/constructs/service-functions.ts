@@ -5,14 +5,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { EventRuleDefinition } from '#infra/events';
-import type { FunctionDefinition, FunctionName } from '#infra/functions';
+import type { EventRuleDefinition } from '#shared/service/events';
+import type { FunctionDefinition, FunctionName } from '#shared/service/functions';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { ServiceFunction } from './service-function.ts';
 import type { TokenSigningKey } from './token-signing-key.ts';
 
 export interface ServiceFunctionsProps {
-  /** The function table (`infra/functions.ts`). */
+  /** The function table (`shared/service/functions.ts`). */
   functions: Record<FunctionName, FunctionDefinition>;
   /** The event-rule table: a function a rule targets is invoked asynchronously and gets a dead-letter queue. */
   eventRules: readonly EventRuleDefinition[];

@@ -17,9 +17,9 @@ import {
   SnsAlarmActionStrategy,
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '#infra/functions';
-import type { RouteDefinition } from '#infra/routes';
 import { METRICS_NAMESPACE, serviceMetricNames } from '#shared/observability/metric-names';
+import type { FunctionName } from '#shared/service/functions';
+import type { RouteDefinition } from '#shared/service/routes';
 
 /**
  * Alarm thresholds, each with why. Periods are five minutes unless said otherwise.

@@ -3,12 +3,12 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import type { StreamConsumerDefinition } from '#infra/events';
-import type { FunctionName } from '#infra/functions';
+import type { StreamConsumerDefinition } from '#shared/service/events';
+import type { FunctionName } from '#shared/service/functions';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 
 export interface StreamConsumersProps {
-  /** The stream-consumer table (`infra/events.ts`). */
+  /** The stream-consumer table (`shared/service/events.ts`). */
   consumers: readonly StreamConsumerDefinition[];
   table: dynamodb.ITable;
   functions: Record<FunctionName, lambda.IFunction>;

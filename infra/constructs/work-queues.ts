@@ -4,12 +4,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '#infra/functions';
-import type { QueueDefinition } from '#infra/queues';
+import type { FunctionName } from '#shared/service/functions';
+import type { QueueDefinition } from '#shared/service/queues';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 
 export interface WorkQueuesProps {
-  /** The queue table (`infra/queues.ts`). */
+  /** The queue table (`shared/service/queues.ts`). */
   queues: readonly QueueDefinition[];
   functions: Record<FunctionName, lambda.Function>;
   /** Encrypts each queue and its dead-letter queue. */

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../aws/clients.ts';
-import { assertionKey, tableDesign } from '../record/table-design.ts';
+import { assertionKey, tableDesign } from '../service/table-design.ts';
 import { OAuthError } from './oauth-error.ts';
 
 /**

@@ -3,7 +3,7 @@ import { GoneError, NotFoundError } from '../fhir/operation-outcome.ts';
 import { assertResourceId } from '../fhir/resource-id.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { auditedRecordAccess } from '../interactions/audited-access.ts';
-import { currentKey, PATIENT_PREFIX } from '../record/table-design.ts';
+import { currentKey, PATIENT_PREFIX } from '../service/table-design.ts';
 import { readBinaryPointer } from './binary-store.ts';
 import { presignDownload } from './document-bucket.ts';
 

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../aws/clients.ts';
-import { ownPartition, tableDesign } from '../record/table-design.ts';
+import { ownPartition, tableDesign } from '../service/table-design.ts';
 
 /**
  * What the table keeps about a stored document's bytes, in the Binary's own partition so `GET /Binary/{id}`

@@ -1,4 +1,4 @@
-import type { EventPattern } from '#infra/events';
+import type { EventPattern } from '../service/events.ts';
 
 /*
  * EventBridge's matching rules, as AWS documents them and its open-source engine (aws/event-ruler) runs them:

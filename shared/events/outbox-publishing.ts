@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { EVENT_SOURCE } from '../../infra/events.ts';
+import { EVENT_SOURCE } from '../service/events.ts';
 
 /**
  * The EventBridge entries a stream record of a new journal entry asks to publish: one per outbox event,

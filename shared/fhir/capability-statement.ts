@@ -1,8 +1,8 @@
 import type { CapabilityStatement, CapabilityStatementRestResource, ResourceType } from '@medplum/fhirtypes';
-import { routes } from '../../infra/routes.ts';
+import { resourceTypes } from '../service/resource-types.ts';
+import { routes } from '../service/routes.ts';
 import { subscriptionCapability } from '../subscriptions/subscription-capability.ts';
 import { searchParameters } from './definitions/search-parameters.ts';
-import { resourceTypes } from './resource-types.ts';
 
 /** Binary, served by the documents function: read (a redirect to the bytes) and the upload-URL operation. */
 function binaryCapability(): CapabilityStatementRestResource {

@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
+import { resourceType } from '../service/resource-types.ts';
 import { isValidNhsNumber } from './nhs-number.ts';
 import { BadRequestError } from './operation-outcome.ts';
-import { resourceType } from './resource-types.ts';
 
 /**
  * The NHS number of the patient a clinical resource belongs to, from its `subject` or `patient`

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { FHIR_BASE_PATH, routeFor } from '../../infra/routes.ts';
 import { NotFoundError } from '../fhir/operation-outcome.ts';
+import { FHIR_BASE_PATH, routeFor } from '../service/routes.ts';
 import { publicBaseUrl } from './public-url.ts';
 
 /** A FHIR request as the interactions see it: the route's interaction and the parts of the URL it names. */

@@ -9,7 +9,7 @@ import type { RequestContext } from '../http/request-context.ts';
 import { readAccessFacts, writeJournalEntry } from '../record/access-facts-store.ts';
 import { journalItem } from '../record/journal-entry.ts';
 import type { StoredResource } from '../record/record-store.ts';
-import { patientPartition } from '../record/table-design.ts';
+import { patientPartition } from '../service/table-design.ts';
 
 /** What a read of a patient's record is, for deciding and for the audit trail. */
 export interface AccessSpec {

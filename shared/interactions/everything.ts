@@ -2,14 +2,14 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { resourceVisible } from '../access/access-policy.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import { assertNhsNumberId } from '../fhir/patient-identity.ts';
-import { resourceType } from '../fhir/resource-types.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { readRecordPage } from '../record/record-store.ts';
-import { patientPartition } from '../record/table-design.ts';
 import { cursorSecret } from '../search/cursor-secret.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../search/search-cursor.ts';
 import { formatQuery } from '../search/search-query.ts';
 import { MAX_COUNT } from '../search/search-request.ts';
+import { resourceType } from '../service/resource-types.ts';
+import { patientPartition } from '../service/table-design.ts';
 import { auditedRecordAccess } from './audited-access.ts';
 
 /** A joined-up record page is larger by default than a search page; the ceiling is search's. */

@@ -10,7 +10,7 @@ import {
   readVersion,
   type StoredResource,
 } from '../record/record-store.ts';
-import { currentKey, PATIENT_PREFIX } from '../record/table-design.ts';
+import { currentKey, PATIENT_PREFIX } from '../service/table-design.ts';
 import { auditedRecordAccess } from './audited-access.ts';
 import { assertSupported, locate } from './supported.ts';
 

@@ -11,12 +11,12 @@ import {
 } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { readAuditTrail, readCurrent, readCurrentOfType } from '../record/record-store.ts';
-import { ownPartition, patientPartition } from '../record/table-design.ts';
 import { cursorSecret } from '../search/cursor-secret.ts';
 import { runSearch, type SearchCandidate } from '../search/run-search.ts';
 import { searchLinks } from '../search/search-links.ts';
 import { canonicalSearchQuery } from '../search/search-query.ts';
 import { parseSearchRequest, type SearchFilter, type SearchRequest } from '../search/search-request.ts';
+import { ownPartition, patientPartition } from '../service/table-design.ts';
 import { auditedRecordAccess } from './audited-access.ts';
 import { assertSupported } from './supported.ts';
 

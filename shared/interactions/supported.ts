@@ -1,8 +1,8 @@
 import { MethodNotAllowedError, NotFoundError } from '../fhir/operation-outcome.ts';
 import { assertNhsNumberId } from '../fhir/patient-identity.ts';
 import { assertResourceId } from '../fhir/resource-id.ts';
-import { type Interaction, resourceType } from '../fhir/resource-types.ts';
 import { partitionOf } from '../record/record-store.ts';
+import { type Interaction, resourceType } from '../service/resource-types.ts';
 
 /** Throws unless `type` is served and supports `interaction` (404 for an unknown type, 405 otherwise). */
 export function assertSupported(type: string, interaction: Interaction): void {

@@ -7,7 +7,7 @@ import type { RequestContext } from '../http/request-context.ts';
 import { isSharingObjection } from '../record/access-facts-store.ts';
 import { journalItem } from '../record/journal-entry.ts';
 import { commit, type ResourceWrite } from '../record/record-store.ts';
-import { contributorKey, OBJECTION_KEY, patientPartition } from '../record/table-design.ts';
+import { contributorKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
 
 /** A write worked out but not yet made: what to store, for which patient, what to answer and what it raises. */
 export interface WritePlan {

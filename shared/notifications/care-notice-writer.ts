@@ -1,10 +1,10 @@
 import type { Task } from '@medplum/fhirtypes';
-import { FHIR_BASE_PATH } from '../../infra/routes.ts';
 import type { Caller } from '../access/access-token.ts';
 import { PreconditionFailedError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { planCreate } from '../interactions/write.ts';
 import { commitPlans } from '../interactions/write-plan.ts';
+import { FHIR_BASE_PATH } from '../service/routes.ts';
 
 /** The client id the service writes its own notices under: the audit trail shows the system made them. */
 export const SYSTEM_CLIENT_ID = 'shared-care-record';

@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type QueueDefinition, queueConsumedBy } from '../../infra/queues.ts';
+import { type QueueDefinition, queueConsumedBy } from '../service/queues.ts';
 import type { DeliveryMessage } from './delivery-message.ts';
 
 /** The notification delivery queue, as the queue table declares it. */

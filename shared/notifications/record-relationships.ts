@@ -2,7 +2,7 @@ import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { fromItem, type StoredResource } from '../record/record-store.ts';
-import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../record/table-design.ts';
+import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
 
 /**
  * Who is related to one patient's record, and the resource an event is about: what deciding who may be told

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { routeFor } from '#infra/routes';
+import { routeFor } from '../service/routes.ts';
 import { serviceMetricNames } from './metric-names.ts';
 import { metrics } from './powertools.ts';
 import { countServiceMetric } from './service-metrics.ts';

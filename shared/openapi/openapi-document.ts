@@ -1,7 +1,7 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '#infra/routes';
-import { searchParameters } from '#shared/fhir/definitions/search-parameters';
-import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '#shared/fhir/resource-types';
+import { searchParameters } from '../fhir/definitions/search-parameters.ts';
+import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '../service/resource-types.ts';
+import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '../service/routes.ts';
 import { type WorkedExample, workedExamples } from './worked-examples.ts';
 
 type Operation = OpenAPIV3_1.OperationObject;

@@ -1,4 +1,4 @@
-import { FHIR_BASE_PATH, type HttpMethod } from '#infra/routes';
+import { FHIR_BASE_PATH, type HttpMethod } from '../service/routes.ts';
 
 /** The NHS number the worked examples use: in the 999 range, never issued to a real person. */
 export const EXAMPLE_NHS_NUMBER = '9990000018';

@@ -3,8 +3,8 @@ import type { Consent } from '@medplum/fhirtypes';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { ServiceUnavailableError } from '../fhir/operation-outcome.ts';
+import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
 import { fromItem, type StoredResource } from './record-store.ts';
-import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from './table-design.ts';
 
 type Key = { PK: string; SK: string };
 

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '@medplum/fhirtypes';
 import type { OutboxEvent } from '../events/detail-types.ts';
-import { journalKey } from './table-design.ts';
+import { journalKey } from '../service/table-design.ts';
 
 /**
  * What one request did to one patient's record: its AuditEvent, and the events it raises (the outbox).

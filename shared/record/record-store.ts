@@ -14,7 +14,6 @@ import {
   PreconditionFailedError,
   UnprocessableEntityError,
 } from '../fhir/operation-outcome.ts';
-import { registeredPracticeOf } from './registered-practice.ts';
 import {
   currentKey,
   historyKey,
@@ -22,7 +21,8 @@ import {
   ownPartition,
   patientPartition,
   tableDesign,
-} from './table-design.ts';
+} from '../service/table-design.ts';
+import { registeredPracticeOf } from './registered-practice.ts';
 
 /** A version of a resource as the table holds it. */
 export interface StoredResource {

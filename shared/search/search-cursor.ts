@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { BadRequestError } from '#shared/fhir/operation-outcome';
+import { BadRequestError } from '../fhir/operation-outcome.ts';
 import { canonicalSearchQuery } from './search-query.ts';
 import type { SearchRequest } from './search-request.ts';
 import type { SortPosition } from './search-sort.ts';

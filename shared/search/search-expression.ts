@@ -1,9 +1,9 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { SearchParameterDefinition } from '#shared/fhir/definitions/search-parameters';
-import { evaluateFhirPath, type FhirPathEnvironment } from '#shared/fhir/validation/fhirpath-evaluator';
-import type { FhirPathExpression, FhirPathOperator } from '#shared/fhir/validation/fhirpath-expression';
-import { fhirChildren, isFhirType } from '#shared/fhir/validation/fhirpath-model';
-import { FhirNode, type FhirPathItem } from '#shared/fhir/validation/fhirpath-values';
+import type { SearchParameterDefinition } from '../fhir/definitions/search-parameters.ts';
+import { evaluateFhirPath, type FhirPathEnvironment } from '../fhir/validation/fhirpath-evaluator.ts';
+import type { FhirPathExpression, FhirPathOperator } from '../fhir/validation/fhirpath-expression.ts';
+import { fhirChildren, isFhirType } from '../fhir/validation/fhirpath-model.ts';
+import { FhirNode, type FhirPathItem } from '../fhir/validation/fhirpath-values.ts';
 
 /*
  * Search parameter definitions carry their FHIRPath as text, and the evaluator takes compiled trees that are

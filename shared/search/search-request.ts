@@ -2,10 +2,10 @@ import {
   type SearchParameterDefinition,
   searchParameter,
   searchParameters,
-} from '#shared/fhir/definitions/search-parameters';
-import { isValidNhsNumber, NHS_NUMBER_SYSTEM, nhsNumberProblem } from '#shared/fhir/nhs-number';
-import { BadRequestError } from '#shared/fhir/operation-outcome';
-import { resourceType as resourceTypeDefinition } from '#shared/fhir/resource-types';
+} from '../fhir/definitions/search-parameters.ts';
+import { isValidNhsNumber, NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
+import { BadRequestError } from '../fhir/operation-outcome.ts';
+import { resourceType as resourceTypeDefinition } from '../service/resource-types.ts';
 import { type DateRange, dateRange } from './date-range.ts';
 import { referencedResource } from './search-values.ts';
 

@@ -1,11 +1,11 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { SearchParameterDefinition } from '#shared/fhir/definitions/search-parameters';
+import type { SearchParameterDefinition } from '../fhir/definitions/search-parameters.ts';
 import {
   FhirNode,
   type FhirPathItem,
   FhirPathTemporal,
   quantityTypes,
-} from '#shared/fhir/validation/fhirpath-values';
+} from '../fhir/validation/fhirpath-values.ts';
 import { type DateRange, dateRange } from './date-range.ts';
 import { searchItems } from './search-expression.ts';
 

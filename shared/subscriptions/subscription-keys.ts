@@ -1,4 +1,4 @@
-import { currentKey, ownPartition } from '../record/table-design.ts';
+import { currentKey, ownPartition } from '../service/table-design.ts';
 
 /**
  * Where subscriptions sit in the one table, outside every patient's partition:

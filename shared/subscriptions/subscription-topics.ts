@@ -20,7 +20,7 @@ const topic = (code: string, title: string, detailType: DetailType): Subscriptio
 
 /**
  * The one list of topics: the Subscription API accepts them, the CapabilityStatement advertises them and the
- * subscription rule in `infra/events.ts` matches their detail-types.
+ * subscription rule in `shared/service/events.ts` matches their detail-types.
  */
 export const subscriptionTopics: readonly SubscriptionTopic[] = [
   topic('admission', 'Patient admitted', 'Encounter.Admitted'),

@@ -10,7 +10,7 @@ import {
   MAX_INLINE_DOCUMENT_BYTES,
   UPLOAD_URL_SECONDS,
 } from '#shared/documents/document-limits';
-import { patientPartition } from '#shared/record/table-design';
+import { patientPartition } from '#shared/service/table-design';
 import { linuxExecutable, minimalPdf, sha1Base64, windowsExecutable } from '../support/documents.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';

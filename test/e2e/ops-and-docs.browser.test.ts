@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpsSnapshot } from '../../local/sandbox-metrics.ts';
+import type { OpsSnapshot } from '#local/sandbox-metrics';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { icbConfig } from '#infra/config/icbs';
-import { type FunctionName, functions } from '#infra/functions';
-import { routes } from '#infra/routes';
 import { buildApp, type SharedCareRecordStack } from '#infra/stack';
+import { type FunctionName, functions } from '#shared/service/functions';
+import { routes } from '#shared/service/routes';
 
 type CfnResource = { Type: string; Properties: Record<string, unknown> };
 

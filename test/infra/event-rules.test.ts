@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EventRules } from '#infra/constructs/event-rules';
-import { EVENT_SOURCE, type EventRuleDefinition } from '#infra/events';
-import { type FunctionName, functions as functionTable } from '#infra/functions';
+import { EVENT_SOURCE, type EventRuleDefinition } from '#shared/service/events';
+import { type FunctionName, functions as functionTable } from '#shared/service/functions';
 
 /** A rule as the event-rule table will hold it once the notifiers exist. */
 const admitted: EventRuleDefinition = {

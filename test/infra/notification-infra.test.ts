@@ -6,9 +6,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventRules } from '#infra/constructs/event-rules';
 import { WorkQueues } from '#infra/constructs/work-queues';
-import { EVENT_SOURCE, eventRules } from '#infra/events';
-import { type FunctionName, functions as functionTable } from '#infra/functions';
-import { queues } from '#infra/queues';
+import { EVENT_SOURCE, eventRules } from '#shared/service/events';
+import { type FunctionName, functions as functionTable } from '#shared/service/functions';
+import { queues } from '#shared/service/queues';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 

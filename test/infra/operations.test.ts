@@ -12,12 +12,12 @@ import { icbConfig, icbs } from '#infra/config/icbs';
 import { DEFAULT_CLIENT_THROTTLE, type IcbConfig } from '#infra/config/types';
 import { AUTHORIZER_CACHE_TTL } from '#infra/constructs/service-api';
 import { alarmThresholds, ServiceMonitoring } from '#infra/constructs/service-monitoring';
-import { eventRules } from '#infra/events';
-import { type FunctionName, functions } from '#infra/functions';
-import { routes } from '#infra/routes';
 import { buildApp, nagPacks } from '#infra/stack';
 import { usagePlanKey } from '#shared/http/usage-plan-key';
 import { serviceMetricNames } from '#shared/observability/metric-names';
+import { eventRules } from '#shared/service/events';
+import { type FunctionName, functions } from '#shared/service/functions';
+import { routes } from '#shared/service/routes';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Widget = { type: string; properties: { title?: string; markdown?: string; metrics?: unknown[][] } };

@@ -6,12 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { clientRegistry } from '#infra/config/client-registry';
 import { icbConfig } from '#infra/config/icbs';
 import { API_STAGE_NAME } from '#infra/constructs/service-api';
-import { eventRules, streamConsumers } from '#infra/events';
-import { type FunctionName, functions } from '#infra/functions';
-import { gatewayResponses } from '#infra/gateway-responses';
-import { routes } from '#infra/routes';
 import { buildApp, nagPacks, type SharedCareRecordStack } from '#infra/stack';
-import { tableDesign } from '#shared/record/table-design';
+import { eventRules, streamConsumers } from '#shared/service/events';
+import { type FunctionName, functions } from '#shared/service/functions';
+import { gatewayResponses } from '#shared/service/gateway-responses';
+import { routes } from '#shared/service/routes';
+import { tableDesign } from '#shared/service/table-design';
 
 type CfnResource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/organisation-register/handler.ts';
-import { lambdaContext } from '../../local/lambda-context.ts';
+import { handler } from '#functions/organisation-register/handler';
+import { lambdaContext } from '#local/lambda-context';
 import { fhirFetch } from '../support/http.ts';
 
 /** What the function answered CloudFormation with, at the presigned response URL. */

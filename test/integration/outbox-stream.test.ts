@@ -2,7 +2,7 @@ import type { AuditEvent } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { journalItem } from '#shared/record/journal-entry';
 import { commit } from '#shared/record/record-store';
-import { patientPartition } from '#shared/record/table-design';
+import { patientPartition } from '#shared/service/table-design';
 import { sandbox } from '../support/sandbox-client.ts';
 
 interface BusState {

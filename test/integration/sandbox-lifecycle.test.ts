@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../local/free-port.ts';
-import type { SandboxClientsFile } from '../../local/sandbox-clients.ts';
+import { freePort } from '#local/free-port';
+import type { SandboxClientsFile } from '#local/sandbox-clients';
 import { ukPatient } from '../support/fixtures.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 

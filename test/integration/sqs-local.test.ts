@@ -12,10 +12,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queues } from '#infra/queues';
-import { createSqsEndpoint } from '../../local/sqs-endpoint.ts';
-import { startSqsLocal } from '../../local/sqs-local.ts';
-import { LocalQueue } from '../../local/sqs-queue.ts';
+import { createSqsEndpoint } from '#local/sqs-endpoint';
+import { startSqsLocal } from '#local/sqs-local';
+import { LocalQueue } from '#local/sqs-queue';
+import { queues } from '#shared/service/queues';
 
 // The AWS SDK's own SQS client against the sandbox's endpoint: the protocol, MD5 checks and redrive it relies on.
 const deadLetters = new LocalQueue('work-dlq', '', 'arn:aws:sqs:eu-west-2:000000000000:work-dlq', {

@@ -1,5 +1,5 @@
 import { Client } from 'fhir-kit-client';
-import type { SandboxClient } from '../../local/sandbox-clients.ts';
+import type { SandboxClient } from '#local/sandbox-clients';
 import { accessToken, sandbox } from './sandbox-client.ts';
 
 /** A real FHIR client (fhir-kit-client) authenticated as the sandbox client of `role`. */

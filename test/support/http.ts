@@ -1,4 +1,4 @@
-import type { SandboxClient } from '../../local/sandbox-clients.ts';
+import type { SandboxClient } from '#local/sandbox-clients';
 import { accessToken, sandbox } from './sandbox-client.ts';
 
 /** A raw FHIR call over HTTP as the client of `role`, for what a FHIR client library hides (status, headers). */

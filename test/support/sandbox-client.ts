@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
 import { inject } from 'vitest';
-import type { SandboxClient, SandboxClientsFile } from '../../local/sandbox-clients.ts';
+import type { SandboxClient, SandboxClientsFile } from '#local/sandbox-clients';
 
 /** The running test sandbox and its clients.json, as a supplier developer would read it. */
 export function sandbox() {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { queues } from '#infra/queues';
 import { retryBackoffFromEnvironment, retryDelaySeconds } from '#shared/notifications/delivery-backoff';
+import { queues } from '#shared/service/queues';
 
 const aws = { baseSeconds: 30, maxSeconds: 3600 };
 

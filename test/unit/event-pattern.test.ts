@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventPattern } from '#infra/events';
 import { matchesEventPattern, validateEventPattern } from '#shared/events/event-pattern';
+import type { EventPattern } from '#shared/service/events';
 
 /** An event as EventBridge delivers it when the record service announces an inpatient admission. */
 const admitted = {

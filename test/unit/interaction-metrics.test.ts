@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FHIR_BASE_PATH } from '#infra/routes';
+import { lambdaContext } from '#local/lambda-context';
 import { ForbiddenError } from '#shared/fhir/operation-outcome';
 import { fhirMiddleware } from '#shared/http/fhir-middleware';
 import { onMetric } from '#shared/observability/powertools';
-import { lambdaContext } from '../../local/lambda-context.ts';
+import { FHIR_BASE_PATH } from '#shared/service/routes';
 
 const readEvent = (headers: Record<string, string> = {}) =>
   ({

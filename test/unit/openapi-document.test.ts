@@ -1,10 +1,10 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { FHIR_BASE_PATH, routes } from '#infra/routes';
 import { searchParameters } from '#shared/fhir/definitions/search-parameters';
-import { resourceTypes } from '#shared/fhir/resource-types';
 import { openApiDocument } from '#shared/openapi/openapi-document';
 import { EXAMPLE_NHS_NUMBER, workedExamples } from '#shared/openapi/worked-examples';
+import { resourceTypes } from '#shared/service/resource-types';
+import { FHIR_BASE_PATH, routes } from '#shared/service/routes';
 
 const document = openApiDocument({ serverUrl: 'http://localhost:3000' });
 type Operation = {

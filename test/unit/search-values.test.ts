@@ -14,7 +14,6 @@ import {
   searchParameter,
   searchParameters,
 } from '#shared/fhir/definitions/search-parameters';
-import { resourceTypes } from '#shared/fhir/resource-types';
 import { compileFhirPath, searchItems } from '#shared/search/search-expression';
 import {
   dateTargets,
@@ -25,6 +24,7 @@ import {
   tokenTargets,
   uriTargets,
 } from '#shared/search/search-values';
+import { resourceTypes } from '#shared/service/resource-types';
 import { officialExample } from '../support/fixtures.ts';
 
 /** An official HL7 R4 example resource, typed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalQueue } from '../../local/sqs-queue.ts';
+import { LocalQueue } from '#local/sqs-queue';
 
 function queues(maxReceiveCount = 3) {
   const deadLetters = new LocalQueue('dlq', 'http://q/dlq', 'arn:dlq', { visibilityTimeoutSeconds: 30 });

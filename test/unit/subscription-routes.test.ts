@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FHIR_BASE_PATH, routes } from '#infra/routes';
-import { matchRoute } from '../../local/route-matcher.ts';
+import { matchRoute } from '#local/route-matcher';
+import { FHIR_BASE_PATH, routes } from '#shared/service/routes';
 
 const base = FHIR_BASE_PATH;
 

@@ -1,4 +1,4 @@
-import type { FhirPathExpression } from '#shared/fhir/validation/fhirpath-expression';
+import type { FhirPathExpression } from '../validation/fhirpath-expression.ts';
 import compiled from './generated/r4-definitions.json' with { type: 'json' };
 
 /** One element of a type, under the name FHIR JSON gives it (`value[x]` for a choice). */

@@ -1,4 +1,4 @@
-import type { Issue } from '#shared/fhir/operation-outcome';
+import type { Issue } from '../operation-outcome.ts';
 import { isBase64 } from './primitive-values.ts';
 
 /** The number of bytes a base64 text decodes to. */

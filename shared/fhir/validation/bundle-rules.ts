@@ -1,5 +1,5 @@
-import { isResourceType } from '#shared/fhir/definitions/r4-definitions';
-import type { Issue } from '#shared/fhir/operation-outcome';
+import { isResourceType } from '../definitions/r4-definitions.ts';
+import type { Issue } from '../operation-outcome.ts';
 
 interface BundleEntry {
   fullUrl?: unknown;

@@ -1,4 +1,4 @@
-import { isResourceType, jsonProperties, typeAncestry } from '#shared/fhir/definitions/r4-definitions';
+import { isResourceType, jsonProperties, typeAncestry } from '../definitions/r4-definitions.ts';
 import { FhirNode, type FhirPathItem, FhirPathTemporal, isPrimitiveType } from './fhirpath-values.ts';
 
 /** FHIR primitive types and the primitive they specialise, for `is` and `ofType`. */

@@ -1,6 +1,6 @@
-import type { Constraint } from '#shared/fhir/definitions/r4-definitions';
-import { typeAncestry, typeDefinition } from '#shared/fhir/definitions/r4-definitions';
-import type { Issue } from '#shared/fhir/operation-outcome';
+import type { Constraint } from '../definitions/r4-definitions.ts';
+import { typeAncestry, typeDefinition } from '../definitions/r4-definitions.ts';
+import type { Issue } from '../operation-outcome.ts';
 import { evaluateFhirPath, type FhirPathEnvironment } from './fhirpath-evaluator.ts';
 import { fhirChildren, isFhirType } from './fhirpath-model.ts';
 import { type FhirNode, toBoolean } from './fhirpath-values.ts';

@@ -1,5 +1,5 @@
-import { r4Definitions } from '#shared/fhir/definitions/r4-definitions';
-import type { Issue } from '#shared/fhir/operation-outcome';
+import { r4Definitions } from '../definitions/r4-definitions.ts';
+import type { Issue } from '../operation-outcome.ts';
 
 type Codes = Map<string, Set<string>>;
 

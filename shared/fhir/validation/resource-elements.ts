@@ -4,8 +4,8 @@ import {
   type JsonProperty,
   jsonProperties,
   typeDefinition,
-} from '#shared/fhir/definitions/r4-definitions';
-import type { Issue } from '#shared/fhir/operation-outcome';
+} from '../definitions/r4-definitions.ts';
+import type { Issue } from '../operation-outcome.ts';
 import { checkAttachmentSize } from './attachment-size.ts';
 import { checkBundleRules } from './bundle-rules.ts';
 import { FhirNode, isPrimitiveType } from './fhirpath-values.ts';

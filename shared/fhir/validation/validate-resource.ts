@@ -1,5 +1,5 @@
-import { isResourceType, typeDefinition } from '#shared/fhir/definitions/r4-definitions';
-import type { Issue } from '#shared/fhir/operation-outcome';
+import { isResourceType, typeDefinition } from '../definitions/r4-definitions.ts';
+import type { Issue } from '../operation-outcome.ts';
 import { validateCompiledResource } from './resource-elements.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { JOURNAL_PREFIX } from '../shared/record/table-design.ts';
-import { subscriptionTopics } from '../shared/subscriptions/subscription-topics.ts';
+import { subscriptionTopics } from '../subscriptions/subscription-topics.ts';
 import type { FunctionName } from './functions.ts';
+import { JOURNAL_PREFIX } from './table-design.ts';
 
 /** The `source` of every event the service puts on its bus. */
 export const EVENT_SOURCE = 'shared-care-record';
