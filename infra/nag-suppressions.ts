@@ -4,14 +4,44 @@ import { eventRules, streamConsumers } from '#shared/service/events';
 import { type FunctionDefinition, type FunctionName, functions } from '#shared/service/functions';
 import { queues } from '#shared/service/queues';
 import { routes } from '#shared/service/routes';
-import type { SharedCareRecordStack } from './stack.ts';
+import type { AccessLogsBucket } from './constructs/access-logs-bucket.ts';
+import type { AlarmTopic } from './constructs/alarm-topic.ts';
+import type { CursorSecret } from './constructs/cursor-secret.ts';
+import type { DocumentsBucket } from './constructs/documents-bucket.ts';
+import type { EventRules } from './constructs/event-rules.ts';
+import type { IdempotencyTable } from './constructs/idempotency-table.ts';
+import type { RecordTable } from './constructs/record-table.ts';
+import type { ServiceApi } from './constructs/service-api.ts';
+import type { ServiceFunctions } from './constructs/service-functions.ts';
+import type { StreamConsumers } from './constructs/stream-consumers.ts';
+import type { WebAcl } from './constructs/web-acl.ts';
+import type { WorkQueues } from './constructs/work-queues.ts';
+
+/**
+ * The parts of the service stack whose findings are acknowledged here. The stack passes itself; naming the
+ * parts, not the stack class, keeps this file from importing the stack that imports it.
+ */
+export interface NaggedStack extends Stack {
+  readonly recordTable: RecordTable;
+  readonly idempotencyTable: IdempotencyTable;
+  readonly cursorSecret: CursorSecret;
+  readonly accessLogsBucket: AccessLogsBucket;
+  readonly documentsBucket: DocumentsBucket;
+  readonly functions: ServiceFunctions;
+  readonly eventRules: EventRules;
+  readonly streamConsumers: StreamConsumers;
+  readonly workQueues: WorkQueues;
+  readonly api: ServiceApi;
+  readonly webAcl?: WebAcl;
+  readonly alarmTopic: AlarmTopic;
+}
 
 /**
  * Every cdk-nag finding the stack accepts, in one place, each with the reason it is acceptable here.
  * Acknowledgements name single findings (`AwsSolutions-IAM5[Resource::...]`), never a whole rule, so a new
  * wildcard fails the synth until someone writes down why it is fine.
  */
-export function applyNagSuppressions(stack: SharedCareRecordStack): void {
+export function applyNagSuppressions(stack: NaggedStack): void {
   suppressFunctionFindings(stack);
   suppressApiFindings(stack);
   suppressStorageFindings(stack);
@@ -29,7 +59,7 @@ function arnOf(resource: IConstruct): string {
   return `<${Stack.of(resource).getLogicalId(cfn)}.Arn>`;
 }
 
-function suppressFunctionFindings(stack: SharedCareRecordStack): void {
+function suppressFunctionFindings(stack: NaggedStack): void {
   const ruleTargets = new Set<FunctionName>(eventRules.map((rule) => rule.target));
   const streamTargets = new Set<FunctionName>(streamConsumers.map((consumer) => consumer.target));
   const queueConsumers = new Set<FunctionName>(queues.map((queue) => queue.consumer));
@@ -127,7 +157,7 @@ const publicRoutes: Record<string, string> = {
     'it describes the API and holds no patient data.',
 };
 
-function suppressApiFindings(stack: SharedCareRecordStack): void {
+function suppressApiFindings(stack: NaggedStack): void {
   const { api } = stack.api;
   acknowledge(api, {
     'AwsSolutions-APIG2':
@@ -172,7 +202,7 @@ function suppressApiFindings(stack: SharedCareRecordStack): void {
   }
 }
 
-function suppressStorageFindings(stack: SharedCareRecordStack): void {
+function suppressStorageFindings(stack: NaggedStack): void {
   const ukOnly =
     'Replication to another region would take patient data out of the UK (London is the only UK region); ' +
     'versioning and RemovalPolicy.RETAIN protect against deletion.';
@@ -189,7 +219,7 @@ function suppressStorageFindings(stack: SharedCareRecordStack): void {
   });
 }
 
-function suppressDeadLetterQueueFindings(stack: SharedCareRecordStack): void {
+function suppressDeadLetterQueueFindings(stack: NaggedStack): void {
   const endOfTheLine =
     'This queue is itself a dead-letter queue, the end of the line: an operator inspects and redrives its ' +
     'messages, so it has no redrive policy or dead-letter queue of its own.';
@@ -206,7 +236,7 @@ function suppressDeadLetterQueueFindings(stack: SharedCareRecordStack): void {
   }
 }
 
-function suppressOperationsFindings(stack: SharedCareRecordStack): void {
+function suppressOperationsFindings(stack: NaggedStack): void {
   const rotation =
     'The cursor key signs only search paging cursors, which expire within an hour; rotating it needs a rotation ' +
     'function and would break every cursor in flight, so it is replaced by redeploying a new secret if ever exposed.';

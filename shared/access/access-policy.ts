@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import { resourceType } from '../service/resource-types.ts';
 import type { Caller } from './access-token.ts';
 import type { RecordAccessFacts } from './record-access-facts.ts';
 import { hasScope, type Permission } from './scopes.ts';
@@ -77,7 +78,7 @@ export function resourceVisible(
   const own = contributor === caller.odsCode;
   if (!own && isRestricted(resource)) return false;
   if (!facts.sharingObjection || decision.basis === 'break-glass' || own) return true;
-  return ['Patient', 'Consent', 'Organization'].includes(resource.resourceType);
+  return resourceType(resource.resourceType)?.visibleUnderObjection === true;
 }
 
 /** True when a resource carries a restricted (`R`) or very restricted (`V`) confidentiality label. */

@@ -1,5 +1,6 @@
 import type { DocumentReference, Encounter, Flag, Patient, Resource } from '@medplum/fhirtypes';
-import type { OutboxEvent } from './detail-types.ts';
+import { resourceType } from '../service/resource-types.ts';
+import type { DetailType, OutboxEvent } from './detail-types.ts';
 import { SNOMED_SYSTEM } from './safeguarding-codes.ts';
 
 const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
@@ -29,43 +30,56 @@ export function eventsForChange(
     focus: `${current.resourceType}/${current.id}`,
     contributor: context.contributor,
   };
-  switch (after.resourceType) {
-    case 'Encounter':
-      return encounterEvents(before as Encounter | undefined, after, detail);
-    case 'Flag':
-      return raisesSafeguarding(before as Flag | undefined, after, context.safeguardingCodes)
-        ? [
-            {
-              detailType: 'Flag.SafeguardingRaised',
-              detail: { ...detail, code: safeguardingCode(after, context.safeguardingCodes) },
-            },
-          ]
-        : [];
-    case 'Patient':
-      return isDeceased(after) && !isDeceased(before as Patient | undefined)
-        ? [{ detailType: 'Patient.Deceased', detail }]
-        : [];
-    case 'DocumentReference':
-      return isCurrentDocument(after) && !isCurrentDocument(before as DocumentReference | undefined)
-        ? [{ detailType: 'DocumentReference.Added', detail }]
-        : [];
-    default:
-      return [];
-  }
+  const raises = resourceType(after.resourceType)?.raises ?? [];
+  return raises.flatMap((detailType) => classifiers[detailType]?.(before, after, detail, context) ?? []);
 }
 
+type Detail = OutboxEvent['detail'];
+/** When a change raises each event: `undefined` before means a create. */
+type Classifier = (
+  before: Resource | undefined,
+  after: Resource,
+  detail: Detail,
+  context: ChangeContext,
+) => OutboxEvent[];
+
+const classifiers: Partial<Record<DetailType, Classifier>> = {
+  'Encounter.Admitted': (before, after, detail) =>
+    encounterEvents(before as Encounter | undefined, after as Encounter, detail, 'in-progress'),
+  'Encounter.Discharged': (before, after, detail) =>
+    encounterEvents(before as Encounter | undefined, after as Encounter, detail, 'finished'),
+  'Flag.SafeguardingRaised': (before, after, detail, { safeguardingCodes }) =>
+    raisesSafeguarding(before as Flag | undefined, after as Flag, safeguardingCodes)
+      ? [
+          {
+            detailType: 'Flag.SafeguardingRaised',
+            detail: { ...detail, code: safeguardingCode(after as Flag, safeguardingCodes) },
+          },
+        ]
+      : [],
+  'Patient.Deceased': (before, after, detail) =>
+    isDeceased(after as Patient) && !isDeceased(before as Patient | undefined)
+      ? [{ detailType: 'Patient.Deceased', detail }]
+      : [],
+  'DocumentReference.Added': (before, after, detail) =>
+    isCurrentDocument(after as DocumentReference) &&
+    !isCurrentDocument(before as DocumentReference | undefined)
+      ? [{ detailType: 'DocumentReference.Added', detail }]
+      : [],
+};
+
+/** An admission (`in-progress`) or discharge (`finished`) of an inpatient or emergency Encounter. */
 function encounterEvents(
   before: Encounter | undefined,
   after: Encounter,
-  detail: OutboxEvent['detail'],
+  detail: Detail,
+  status: 'in-progress' | 'finished',
 ): OutboxEvent[] {
   const admitted =
     after.class?.system === ACT_CODE_SYSTEM && ADMITTED_CLASSES.includes(after.class.code ?? '');
-  if (!admitted || before?.status === after.status) return [];
-  const withClass = { ...detail, class: after.class?.code };
-  if (after.status === 'in-progress') return [{ detailType: 'Encounter.Admitted', detail: withClass }];
-  if (after.status === 'finished') return [{ detailType: 'Encounter.Discharged', detail: withClass }];
-  return [];
+  if (!admitted || before?.status === after.status || after.status !== status) return [];
+  const detailType = status === 'in-progress' ? 'Encounter.Admitted' : 'Encounter.Discharged';
+  return [{ detailType, detail: { ...detail, class: after.class?.code } }];
 }
 
 function safeguardingCode(flag: Flag, codes: string[]): string | undefined {

@@ -5,6 +5,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../fhir/operation-outcome.ts';
+import { resourceType } from '../service/resource-types.ts';
 
 /** The largest request body the API takes (CONTRACT §3). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -25,7 +26,8 @@ export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unk
   if (!event.body) throw new BadRequestError('The request has no body');
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   // A DocumentReference may carry an inline document, whose base64 needs more room (document-limits.ts).
-  const limit = event.pathParameters?.type === 'DocumentReference' ? MAX_DOCUMENT_BODY_BYTES : MAX_BODY_BYTES;
+  const holdsDocuments = resourceType(event.pathParameters?.type ?? '')?.holdsDocuments;
+  const limit = holdsDocuments ? MAX_DOCUMENT_BODY_BYTES : MAX_BODY_BYTES;
   if (Buffer.byteLength(raw, 'utf8') > limit) {
     throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
   }

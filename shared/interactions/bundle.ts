@@ -8,6 +8,7 @@ import {
 } from '../fhir/operation-outcome.ts';
 import { ifMatchVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { identifiedByNhsNumber } from '../service/resource-types.ts';
 import { planCreate, planDelete, planUpdate } from './write.ts';
 import { commitPlans, type WritePlan } from './write-plan.ts';
 
@@ -173,7 +174,7 @@ function assignIds(entries: ParsedEntry[]): Map<string, string> {
     const nhs = (e.resource?.identifier as { system?: string; value?: string }[] | undefined)?.find(
       (i) => i.system === NHS_NUMBER_SYSTEM,
     )?.value;
-    const id = e.type === 'Patient' && nhs ? nhs : crypto.randomUUID();
+    const id = identifiedByNhsNumber(e.type) && nhs ? nhs : crypto.randomUUID();
     assigned.set(e.fullUrl, `${e.type}/${id}`);
   }
   return assigned;

@@ -8,6 +8,7 @@ import {
 } from '../fhir/operation-outcome.ts';
 import { patientOf } from '../fhir/patient-reference.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { identifiedByNhsNumber } from '../service/resource-types.ts';
 import { searchType } from './search.ts';
 
 /**
@@ -27,7 +28,7 @@ export async function conditionalCreateMatch(
   }
   if (!Object.keys(query).length)
     throw new BadRequestError('If-None-Exist must be a search query, e.g. identifier=…', 'value');
-  if (type === 'Patient') {
+  if (identifiedByNhsNumber(type)) {
     const nhs = (body as unknown as Patient).identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
     if (nhs) query._id = [nhs];
   } else {

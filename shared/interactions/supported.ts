@@ -18,7 +18,8 @@ export function assertSupported(type: string, interaction: Interaction): void {
  * gives it (Patient, Organization); for clinical types the by-id index finds it.
  */
 export function locate(type: string, id: string): string | undefined {
-  if (type === 'Patient') assertNhsNumberId(id);
+  const identity = resourceType(type)?.identity;
+  if (identity === 'nhs-number') assertNhsNumberId(id);
   else assertResourceId(id);
-  return type === 'Patient' || type === 'Organization' ? partitionOf(type, id) : undefined;
+  return identity ? partitionOf(type, id) : undefined;
 }

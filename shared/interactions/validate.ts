@@ -11,6 +11,7 @@ import {
 import { patientOf } from '../fhir/patient-reference.ts';
 import { validateResource } from '../fhir/validation/validate-resource.ts';
 import { partitionOf, readCurrent } from '../record/record-store.ts';
+import { identifiedByNhsNumber } from '../service/resource-types.ts';
 import { assertSupported } from './supported.ts';
 
 export type ValidationMode = 'general' | 'create' | 'update';
@@ -72,7 +73,7 @@ function operationInput(type: string, body: Record<string, unknown>, queryMode: 
 }
 
 async function writeRuleIssues(resource: Resource, mode: ValidationMode): Promise<Issue[]> {
-  if (resource.resourceType === 'Patient') {
+  if (identifiedByNhsNumber(resource.resourceType)) {
     const nhs = (resource as Patient).identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
     const id = mode === 'update' ? resource.id : nhs;
     if (!id)

@@ -1,12 +1,12 @@
-import type { Consent, Resource } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import { auditEvent } from '../audit/audit-event.ts';
 import { type StagedDocument, withStagedDocuments } from '../documents/staged-documents.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
-import { isSharingObjection } from '../record/access-facts-store.ts';
 import { journalItem } from '../record/journal-entry.ts';
 import { commit, type ResourceWrite } from '../record/record-store.ts';
+import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { contributorKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
 
 /** A write worked out but not yet made: what to store, for which patient, what to answer and what it raises. */
@@ -61,7 +61,7 @@ export async function commitPlans(
   // A Patient written in the same transaction is its own proof of registration (and DynamoDB takes one
   // operation per item in a transaction).
   const patientsWritten = new Set(
-    plans.filter((p) => p.write.next.resource.resourceType === 'Patient').map((p) => p.patient),
+    plans.filter((p) => identifiedByNhsNumber(p.write.next.resource.resourceType)).map((p) => p.patient),
   );
   const registeredPatients = plans
     .filter((p) => p.requiresRegisteredPatient && !patientsWritten.has(p.patient))
@@ -90,11 +90,10 @@ function objectionUpdates(plans: WritePlan[]) {
   const changes = new Map<string, { add: string[]; remove: string[] }>();
   for (const plan of plans) {
     const { resource, deleted } = plan.write.next;
-    if (resource.resourceType !== 'Consent') continue;
+    const objection = resourceType(resource.resourceType)?.objection;
+    if (!objection) continue;
     const change = changes.get(plan.patient) ?? { add: [], remove: [] };
-    (!deleted && isSharingObjection(resource as Consent) ? change.add : change.remove).push(
-      resource.id as string,
-    );
+    (!deleted && objection(resource) ? change.add : change.remove).push(resource.id as string);
     changes.set(plan.patient, change);
   }
   return [...changes].map(([patient, { add, remove }]) => {

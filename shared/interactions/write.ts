@@ -18,6 +18,7 @@ import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
 import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
+import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { refusedChange } from './audited-access.ts';
 import { assertSupported, locate } from './supported.ts';
 import type { WritePlan } from './write-plan.ts';
@@ -39,9 +40,10 @@ export async function planCreate(
   let resource = content as unknown as Resource;
   let id = assignedId;
   let previous: StoredResource | undefined;
-  if (type === 'Patient') {
+  const isPatient = identifiedByNhsNumber(type);
+  if (isPatient) {
     id = nhsNumberFromIdentifier(resource as Patient);
-    previous = await readCurrent('Patient', id, partitionOf('Patient', id));
+    previous = await readCurrent(type, id, partitionOf(type, id));
     if (previous && !previous.deleted) {
       throw new UnprocessableEntityError(
         `Patient ${id} is already registered: update it with PUT and If-Match`,
@@ -55,7 +57,7 @@ export async function planCreate(
     }
     resource = withNhsNumberIdentifier(resource as Patient, id);
   }
-  const patient = type === 'Patient' ? id : patientOf(resource);
+  const patient = isPatient ? id : patientOf(resource);
   if (!hasScope(ctx.caller.scopes, type, 'c')) {
     throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
   }
@@ -81,13 +83,14 @@ export async function planUpdate(
   assertValidResource(body, type);
   let resource = body as unknown as Resource;
   const previous = await readCurrent(type, id, partition);
-  if (type === 'Patient') {
+  const isPatient = identifiedByNhsNumber(type);
+  if (isPatient) {
     resource = withNhsNumberIdentifier(resource as Patient, id);
   } else if (!previous) {
     throw new NotFoundError(`${type}/${id} is not known: create it with POST, the server assigns ids`);
   }
-  const patient = type === 'Patient' ? id : patientOf(resource);
-  if (previous && type !== 'Patient' && previous.partition !== partitionOf(type, id, patient)) {
+  const patient = isPatient ? id : patientOf(resource);
+  if (previous && !isPatient && previous.partition !== partitionOf(type, id, patient)) {
     throw new BadRequestError(
       `${type}/${id} belongs to another patient's record and cannot be moved`,
       'invariant',
@@ -118,7 +121,7 @@ export async function planDelete(
   const previous = await readCurrent(type, id, locate(type, id));
   if (!previous) throw new NotFoundError(`${type}/${id} is not known`);
   if (previous.deleted) return undefined;
-  const patient = type === 'Patient' ? id : patientOf(previous.resource);
+  const patient = identifiedByNhsNumber(type) ? id : patientOf(previous.resource);
   const refusal = mayChange(ctx.caller, type, 'd', previous.contributor);
   if (refusal) throw await refusedChange(ctx, patient, 'delete', refusal);
   if (ifMatch !== undefined && ifMatch !== previous.versionId) {
@@ -157,10 +160,9 @@ async function plan(
   const live = previous && !previous.deleted ? previous : undefined;
   const contributor = live?.contributor ?? ctx.caller.odsCode;
   // A document's bytes are checked and given a Binary, and what it replaces superseded (CONTRACT §6).
-  const document =
-    type === 'DocumentReference'
-      ? await prepareDocument(resource as DocumentReference, patient, ctx)
-      : undefined;
+  const document = resourceType(type)?.holdsDocuments
+    ? await prepareDocument(resource as DocumentReference, patient, ctx)
+    : undefined;
   const stored = withServerMeta(document?.resource ?? resource, { versionId, lastUpdated, contributor });
   const partition = partitionOf(type, id, patient);
   return {
@@ -170,7 +172,7 @@ async function plan(
       previous,
     },
     patient,
-    requiresRegisteredPatient: type !== 'Patient',
+    requiresRegisteredPatient: !identifiedByNhsNumber(type),
     response: {
       status: live ? 200 : 201,
       resource: stored,

@@ -3,6 +3,7 @@ import type { Consent } from '@medplum/fhirtypes';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { ServiceUnavailableError } from '../fhir/operation-outcome.ts';
+import { resourceType } from '../service/resource-types.ts';
 import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
 import { fromItem, type StoredResource } from './record-store.ts';
 
@@ -57,7 +58,7 @@ export async function readAccessFacts(
 
 /** True when a Consent, as it now stands, is an active objection to sharing (a `deny` provision). */
 export function isSharingObjection(consent: Consent | undefined): boolean {
-  return consent?.status === 'active' && consent.provision?.type === 'deny';
+  return consent !== undefined && resourceType('Consent')?.objection?.(consent) === true;
 }
 
 /** Writes a journal entry (audit) on its own, before a read answers: if it cannot be written, nothing is returned. */

@@ -14,6 +14,7 @@ import {
   PreconditionFailedError,
   UnprocessableEntityError,
 } from '../fhir/operation-outcome.ts';
+import { resourceType as resourceTypeDefinition } from '../service/resource-types.ts';
 import {
   currentKey,
   historyKey,
@@ -46,7 +47,7 @@ type Item = Record<string, unknown>;
 
 /** The partition a resource lives in: its patient's, or (for Patient and non-patient types) its own. */
 export function partitionOf(resourceType: string, id: string, patientNhsNumber?: string): string {
-  if (resourceType === 'Patient') return patientPartition(id);
+  if (resourceTypeDefinition(resourceType)?.identity === 'nhs-number') return patientPartition(id);
   return patientNhsNumber ? patientPartition(patientNhsNumber) : ownPartition(resourceType, id);
 }
 

@@ -1,6 +1,10 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { DetailType } from '../events/detail-types.ts';
+
 /**
  * The resource types the API serves and what it does with each: the one declaration that routing,
- * validation, search and the CapabilityStatement read.
+ * validation, search, the CapabilityStatement, the write path, the events and the access rules read. What is
+ * special about a type is said here, in its entry, so adding a type is one entry.
  */
 export type Interaction =
   | 'read'
@@ -15,29 +19,57 @@ export interface ResourceTypeDefinition {
   interactions: Interaction[];
   /** The element that names the patient, for types that belong in a patient's record. */
   patientReference?: 'subject' | 'patient' | 'for';
+  /**
+   * Where an instance's id comes from when not server-assigned: a Patient's is its NHS number (and it heads its
+   * own record's partition); an Organization's is its ODS code (its own partition).
+   */
+  identity?: 'nhs-number' | 'ods-code';
+  /** Stays visible to every organisation with a relationship when the patient objects to sharing (CONTRACT §4). */
+  visibleUnderObjection?: true;
+  /** Whether a version is an active objection to sharing, which limits what others see (CONTRACT §4). */
+  objection?: (resource: Resource) => boolean;
+  /** Its attachments are documents: verified and stored before the write, with room for them in the body (§6). */
+  holdsDocuments?: true;
+  /** The events a change to it may raise; `shared/events/classify-change.ts` decides when (CONTRACT §5). */
+  raises?: readonly DetailType[];
 }
 
-const clinical = (patientReference: 'subject' | 'patient' | 'for'): ResourceTypeDefinition => ({
+const clinical = (
+  patientReference: 'subject' | 'patient' | 'for',
+  rules: Omit<ResourceTypeDefinition, 'interactions' | 'patientReference'> = {},
+): ResourceTypeDefinition => ({
   interactions: ['create', 'read', 'vread', 'update', 'delete', 'history-instance', 'search-type'],
   patientReference,
+  ...rules,
 });
+
+/** A Consent with an active `deny` provision is the patient's objection to sharing. */
+const isSharingObjection = (resource: Resource): boolean =>
+  resource.resourceType === 'Consent' && resource.status === 'active' && resource.provision?.type === 'deny';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   Patient: {
     interactions: ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'],
+    identity: 'nhs-number',
+    visibleUnderObjection: true,
+    raises: ['Patient.Deceased'],
   },
-  Organization: { interactions: ['read', 'vread', 'search-type'] },
+  Organization: {
+    interactions: ['read', 'vread', 'search-type'],
+    identity: 'ods-code',
+    visibleUnderObjection: true,
+  },
   AllergyIntolerance: clinical('patient'),
   Condition: clinical('subject'),
   MedicationStatement: clinical('subject'),
   Observation: clinical('subject'),
-  Encounter: clinical('subject'),
-  Flag: clinical('subject'),
+  Encounter: clinical('subject', { raises: ['Encounter.Admitted', 'Encounter.Discharged'] }),
+  Flag: clinical('subject', { raises: ['Flag.SafeguardingRaised'] }),
   CarePlan: clinical('subject'),
   Procedure: clinical('subject'),
   Immunization: clinical('patient'),
-  DocumentReference: clinical('subject'),
-  Consent: clinical('patient'),
+  DocumentReference: clinical('subject', { holdsDocuments: true, raises: ['DocumentReference.Added'] }),
+  Consent: clinical('patient', { visibleUnderObjection: true, objection: isSharingObjection }),
   Task: clinical('for'),
   // The audit trail: searchable by those entitled to it, never written or changed through the API.
   AuditEvent: { interactions: ['search-type'] },
@@ -50,3 +82,8 @@ export function resourceType(name: string): ResourceTypeDefinition | undefined {
 
 /** Types whose resources live in a patient's record. */
 export const clinicalTypes = Object.keys(resourceTypes).filter((t) => resourceTypes[t]?.patientReference);
+
+/** The patient itself, identified by its NHS number, rather than a resource in a patient's record. */
+export function identifiedByNhsNumber(type: string): boolean {
+  return resourceType(type)?.identity === 'nhs-number';
+}
