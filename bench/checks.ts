@@ -1,12 +1,12 @@
 import { atLeast, atMost, budgets } from './budgets.ts';
-import type { BundleFigures } from './bundles.ts';
-import type { InteractionFigures } from './cpu.ts';
-import type { ThroughputFigures } from './http-throughput.ts';
-import type { MemoryFigures } from './peak-memory.ts';
+import type { BundleFigures } from './cold-start/bundles.ts';
+import type { InteractionFigures } from './cpu/cpu.ts';
+import type { ThroughputFigures } from './http/http-throughput.ts';
+import type { FloorFigures } from './http/storage-floor.ts';
+import type { MemoryFigures } from './memory/peak-memory.ts';
 import type { Check } from './report.ts';
-import type { ScaleFigures } from './scale.ts';
-import { round } from './stats.ts';
-import type { FloorFigures } from './storage-floor.ts';
+import type { ScaleFigures } from './scale/scale.ts';
+import { round } from './support/stats.ts';
 
 const READ_CALLS = ['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems'];
 

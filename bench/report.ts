@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchDir } from './bench-paths.ts';
 import type { Checked } from './budgets.ts';
-import type { BundleFigures } from './bundles.ts';
-import type { CostModel } from './cost-model.ts';
-import type { InteractionFigures } from './cpu.ts';
-import type { ThroughputFigures } from './http-throughput.ts';
-import type { MemoryFigures } from './peak-memory.ts';
-import type { ScaleFigures } from './scale.ts';
-import type { FloorFigures } from './storage-floor.ts';
+import type { BundleFigures } from './cold-start/bundles.ts';
+import type { CostModel } from './cost/cost-model.ts';
+import type { InteractionFigures } from './cpu/cpu.ts';
+import type { ThroughputFigures } from './http/http-throughput.ts';
+import type { FloorFigures } from './http/storage-floor.ts';
+import type { MemoryFigures } from './memory/peak-memory.ts';
+import type { ScaleFigures } from './scale/scale.ts';
+import { benchDir } from './support/bench-paths.ts';
 
 /** One figure beside its budget, as the report lists it. */
 export interface Check extends Checked {
@@ -247,7 +247,7 @@ ${table(
 
 ## 6. Cost model (${r.cost.prices.region}, USD)
 
-Prices: bench/aws-prices.json (each with its source; unverified ones are marked there). Function memory
+Prices: bench/cost/aws-prices.json (each with its source; unverified ones are marked there). Function memory
 ${r.cost.memoryMb} MB, arm64.
 
 ${table(

@@ -7,18 +7,18 @@
 import { rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { tmpDir } from './bench-paths.ts';
-import { bundleDir, measureBundles } from './bundles.ts';
 import { checks } from './checks.ts';
-import { costModel } from './cost-model.ts';
-import { measureInteractions } from './cpu.ts';
-import { measureThroughput } from './http-throughput.ts';
-import { measurePeakMemory } from './peak-memory.ts';
+import { bundleDir, measureBundles } from './cold-start/bundles.ts';
+import { costModel } from './cost/cost-model.ts';
+import { measureInteractions } from './cpu/cpu.ts';
+import { measureThroughput } from './http/http-throughput.ts';
+import { measureStorageFloor, requestsPerIteration } from './http/storage-floor.ts';
+import { measurePeakMemory } from './memory/peak-memory.ts';
 import { writeReport } from './report.ts';
-import { type SandboxProcess, startSandboxProcess } from './sandbox-process.ts';
-import { measureScale } from './scale.ts';
-import { round } from './stats.ts';
-import { measureStorageFloor, requestsPerIteration } from './storage-floor.ts';
+import { measureScale } from './scale/scale.ts';
+import { tmpDir } from './support/bench-paths.ts';
+import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.ts';
+import { round } from './support/stats.ts';
 
 const started = performance.now();
 const loadAverageStart = round(loadavg()[0] ?? 0, 2);

@@ -1,10 +1,10 @@
 import autocannon from 'autocannon';
-import { accessToken } from './access-token.ts';
+import { accessToken } from '../support/access-token.ts';
+import { changed, clinicalResource, nhsNumbers, patient } from '../support/fixtures.ts';
+import { dynamodbLocalPid, processCpuSeconds } from '../support/process-cpu.ts';
+import type { SandboxProcess } from '../support/sandbox-process.ts';
+import { round } from '../support/stats.ts';
 import { crudMix } from './crud-mix.ts';
-import { changed, clinicalResource, nhsNumbers, patient } from './fixtures.ts';
-import { dynamodbLocalPid, processCpuSeconds } from './process-cpu.ts';
-import type { SandboxProcess } from './sandbox-process.ts';
-import { round } from './stats.ts';
 
 /** One autocannon run of the CRUD mix over HTTP. */
 export interface ThroughputFigures {

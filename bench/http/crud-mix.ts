@@ -1,4 +1,4 @@
-import { type ClinicalType, clinicalTypes } from './fixtures.ts';
+import { type ClinicalType, clinicalTypes } from '../support/fixtures.ts';
 
 /** One request of the CRUD mix: an interaction on a type. */
 export interface CrudStep {

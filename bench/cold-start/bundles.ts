@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type FunctionName, functions } from '#shared/service/functions';
-import { repositoryRoot, tmpDir } from './bench-paths.ts';
-import { round, summarise } from './stats.ts';
+import { repositoryRoot, tmpDir } from '../support/bench-paths.ts';
+import { round, summarise } from '../support/stats.ts';
 
 /** One function's bundle: its minified size and how long a fresh Node process takes to import it. */
 export interface BundleFigures {

@@ -4,7 +4,7 @@
  * runs the storage (s3rver) and makes and uploads the document, so this process never holds it and its memory
  * figures are the check's own, as on Lambda where S3 is remote. Writes bench/results/document-verification.json.
  *
- * node --expose-gc --import tsx bench/document-verification.ts [megabytes]
+ * node --expose-gc --import tsx bench/documents/document-verification.ts [megabytes]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

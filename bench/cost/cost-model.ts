@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { functions } from '#shared/service/functions';
-import { benchDir } from './bench-paths.ts';
-import { BARE_GET_ITEM, type InteractionFigures } from './cpu.ts';
-import { round } from './stats.ts';
+import type { InteractionFigures } from '../cpu/cpu.ts';
+import { BARE_GET_ITEM } from '../cpu/storage-floor-name.ts';
+import { benchDir } from '../support/bench-paths.ts';
+import { round } from '../support/stats.ts';
 
 interface Price {
   price: number;
@@ -65,9 +66,9 @@ export interface CostModel {
   };
 }
 
-/** The unit prices of bench/aws-prices.json. */
+/** The unit prices of bench/cost/aws-prices.json. */
 export function loadPrices(): Prices {
-  return JSON.parse(readFileSync(join(benchDir, 'aws-prices.json'), 'utf8')) as Prices;
+  return JSON.parse(readFileSync(join(benchDir, 'cost', 'aws-prices.json'), 'utf8')) as Prices;
 }
 
 /**

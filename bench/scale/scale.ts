@@ -3,16 +3,16 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { ensureRecordTable } from '#local/record-table';
 import { currentKey, patientPartition } from '#shared/service/table-design';
-import { accessToken } from './access-token.ts';
-import { clinicalResource, nhsNumbers, PRACTICE, patient } from './fixtures.ts';
-import { handlerEnvironment } from './handler-environment.ts';
+import { accessToken } from '../support/access-token.ts';
+import { clinicalResource, nhsNumbers, PRACTICE, patient } from '../support/fixtures.ts';
+import { handlerEnvironment } from '../support/handler-environment.ts';
+import type { SandboxProcess } from '../support/sandbox-process.ts';
+import { round, summarise } from '../support/stats.ts';
+import type { StorageWork } from '../support/storage-meter.ts';
+import { runWorker } from '../support/worker-process.ts';
 import { contributorItem, currentItem, firstVersion, sameShape } from './record-items.ts';
-import type { SandboxProcess } from './sandbox-process.ts';
 import type { Probe, ScaleWorkerInput, ScaleWorkerOutput } from './scale-worker.ts';
-import { round, summarise } from './stats.ts';
-import type { StorageWork } from './storage-meter.ts';
 import { loadItems } from './table-loader.ts';
-import { runWorker } from './worker-process.ts';
 
 /** Read and `$everything` of the same patients with so many patients registered. */
 export interface ScaleTier {
@@ -89,7 +89,7 @@ export async function measureScale(
       }
       const measure = async () =>
         runWorker<ScaleWorkerOutput>(
-          'bench/scale-worker.ts',
+          'bench/scale/scale-worker.ts',
           env,
           {
             token,

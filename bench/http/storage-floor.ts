@@ -1,11 +1,11 @@
+import { handlerEnvironment } from '../support/handler-environment.ts';
+import { dynamodbLocalPid } from '../support/process-cpu.ts';
+import type { SandboxProcess } from '../support/sandbox-process.ts';
+import { round, summarise } from '../support/stats.ts';
+import type { StorageWork } from '../support/storage-meter.ts';
+import { runWorker } from '../support/worker-process.ts';
 import { crudMix } from './crud-mix.ts';
-import { handlerEnvironment } from './handler-environment.ts';
-import { dynamodbLocalPid } from './process-cpu.ts';
-import type { SandboxProcess } from './sandbox-process.ts';
-import { round, summarise } from './stats.ts';
 import type { FloorWorkerInput } from './storage-floor-worker.ts';
-import type { StorageWork } from './storage-meter.ts';
-import { runWorker } from './worker-process.ts';
 
 /** The storage floor at one concurrency: the CRUD mix's DynamoDB calls alone. */
 export interface FloorFigures {
@@ -45,7 +45,9 @@ export async function measureStorageFloor(
     requests: number;
     seconds: number;
     latencies: number[];
-  }>('bench/storage-floor-worker.ts', handlerEnvironment(sandbox, 'fhir'), input, { timeoutMs: 300_000 });
+  }>('bench/http/storage-floor-worker.ts', handlerEnvironment(sandbox, 'fhir'), input, {
+    timeoutMs: 300_000,
+  });
   const latency = summarise(result.latencies);
   return {
     connections,

@@ -1,13 +1,12 @@
-import { accessToken } from './access-token.ts';
-import { handlerEnvironment } from './handler-environment.ts';
+import { accessToken } from '../support/access-token.ts';
+import { handlerEnvironment } from '../support/handler-environment.ts';
+import type { SandboxProcess } from '../support/sandbox-process.ts';
+import { round, type Summary, summarise } from '../support/stats.ts';
+import type { StorageWork } from '../support/storage-meter.ts';
+import { runWorker } from '../support/worker-process.ts';
 import type { InteractionSample, InteractionWorkerInput } from './interaction-worker.ts';
-import type { SandboxProcess } from './sandbox-process.ts';
-import { round, type Summary, summarise } from './stats.ts';
-import type { StorageWork } from './storage-meter.ts';
-import { runWorker } from './worker-process.ts';
 
 /** The row of a bare GetItem through the shared client, beside the interactions: one round trip's SDK cost. */
-export const BARE_GET_ITEM = 'GetItem alone (SDK, no handler)';
 
 /** One interaction's CPU time, wall time and DynamoDB work per request. */
 export interface InteractionFigures {
@@ -40,7 +39,7 @@ export async function measureInteractions(
     ...options,
   };
   const { samples } = await runWorker<{ samples: InteractionSample[] }>(
-    'bench/interaction-worker.ts',
+    'bench/cpu/interaction-worker.ts',
     handlerEnvironment(sandbox, 'fhir'),
     input,
     { timeoutMs: 600_000 },

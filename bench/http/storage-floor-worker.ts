@@ -19,10 +19,10 @@ import {
   type StoredResource,
 } from '#shared/record/record-store';
 import { contributorKey, currentKey, patientPartition } from '#shared/service/table-design';
+import { changed, clinicalResource, nhsNumbers, PRACTICE, patient } from '../support/fixtures.ts';
+import { processCpuSeconds } from '../support/process-cpu.ts';
+import { StorageMeter } from '../support/storage-meter.ts';
 import { crudMix } from './crud-mix.ts';
-import { changed, clinicalResource, nhsNumbers, PRACTICE, patient } from './fixtures.ts';
-import { processCpuSeconds } from './process-cpu.ts';
-import { StorageMeter } from './storage-meter.ts';
 
 /** What the parent passes in the file `BENCH_INPUT_FILE` names. */
 export interface FloorWorkerInput {

@@ -8,10 +8,10 @@ import { pathToFileURL } from 'node:url';
 import type { AnyHandler } from '#local/function-loader';
 import { dynamodb } from '#shared/aws/clients';
 import { functions } from '#shared/service/functions';
-import { clinicalResource, clinicalTypes, nhsNumbers, patient } from './fixtures.ts';
-import { authorizerContext, InProcessApi } from './in-process-api.ts';
-import type { BenchRequest } from './proxy-event.ts';
-import { StorageMeter, type StorageWork } from './storage-meter.ts';
+import { clinicalResource, clinicalTypes, nhsNumbers, patient } from '../support/fixtures.ts';
+import { authorizerContext, InProcessApi } from '../support/in-process-api.ts';
+import type { BenchRequest } from '../support/proxy-event.ts';
+import { StorageMeter, type StorageWork } from '../support/storage-meter.ts';
 
 /** A probe patient: its NHS number and one of its Observations. */
 export interface Probe {

@@ -9,11 +9,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AnyHandler } from '#local/function-loader';
 import { documentClient, dynamodb, tableName } from '#shared/aws/clients';
 import { functions } from '#shared/service/functions';
-import { BARE_GET_ITEM } from './cpu.ts';
-import { changed, clinicalResource, clinicalTypes, nhsNumbers, patient } from './fixtures.ts';
-import { authorizerContext, InProcessApi } from './in-process-api.ts';
-import type { BenchRequest } from './proxy-event.ts';
-import { StorageMeter, type StorageWork } from './storage-meter.ts';
+import { changed, clinicalResource, clinicalTypes, nhsNumbers, patient } from '../support/fixtures.ts';
+import { authorizerContext, InProcessApi } from '../support/in-process-api.ts';
+import type { BenchRequest } from '../support/proxy-event.ts';
+import { StorageMeter, type StorageWork } from '../support/storage-meter.ts';
+import { BARE_GET_ITEM } from './storage-floor-name.ts';
 
 /** What the parent passes in the file `BENCH_INPUT_FILE` names. */
 export interface InteractionWorkerInput {

@@ -1,11 +1,11 @@
 import type { FunctionName } from '#shared/service/functions';
+import { handlerEnvironment } from '../support/handler-environment.ts';
+import type { SandboxProcess } from '../support/sandbox-process.ts';
+import { round } from '../support/stats.ts';
+import { runWorker } from '../support/worker-process.ts';
 import { startEventEndpoints } from './event-endpoints.ts';
-import { handlerEnvironment } from './handler-environment.ts';
 import { FRESH_ID, memoryLoads } from './memory-loads.ts';
 import type { RssWorkerInput } from './rss-worker.ts';
-import type { SandboxProcess } from './sandbox-process.ts';
-import { round } from './stats.ts';
-import { runWorker } from './worker-process.ts';
 
 /** One function's memory under load. */
 export interface MemoryFigures {
@@ -47,7 +47,7 @@ export async function measurePeakMemory(
         ...load,
       };
       const result = await runWorker<Omit<MemoryFigures, 'name'> & { maxRssMb: number; rssMb: number }>(
-        'bench/rss-worker.ts',
+        'bench/memory/rss-worker.ts',
         {
           ...handlerEnvironment(sandbox, name, endpoints.environment),
           // Source maps as deployed; gc exposed only to measure the live heap once the peak is taken.

@@ -8,11 +8,11 @@ import { journalItem } from '#shared/record/journal-entry';
 import { EVENT_SOURCE } from '#shared/service/events';
 import type { FunctionName } from '#shared/service/functions';
 import { patientPartition } from '#shared/service/table-design';
-import { accessToken, clientAssertion, clientFor, tokenRequestForm } from './access-token.ts';
-import { clinicalResource, clinicalTypes, nhsNumbers, patient } from './fixtures.ts';
-import { type BenchRequest, proxyEvent } from './proxy-event.ts';
-import { sandboxFhir } from './sandbox-fhir.ts';
-import type { SandboxProcess } from './sandbox-process.ts';
+import { accessToken, clientAssertion, clientFor, tokenRequestForm } from '../support/access-token.ts';
+import { clinicalResource, clinicalTypes, nhsNumbers, patient } from '../support/fixtures.ts';
+import { type BenchRequest, proxyEvent } from '../support/proxy-event.ts';
+import { sandboxFhir } from '../support/sandbox-fhir.ts';
+import type { SandboxProcess } from '../support/sandbox-process.ts';
 
 /** The events one function is driven with, and the statuses its answers may have. */
 export interface MemoryLoad {

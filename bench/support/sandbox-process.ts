@@ -19,13 +19,13 @@ export interface SandboxProcess {
 }
 
 /**
- * Starts the sandbox (bench/sandbox-main.ts: `startSandbox`, fresh) in a child process of its own process
+ * Starts the sandbox (bench/support/sandbox-main.ts: `startSandbox`, fresh) in a child process of its own process
  * group, so that stopping it, even by force, takes its DynamoDB Local (Java) with it. Logs go to `<dir>.log`.
  */
 export async function startSandboxProcess(dir: string): Promise<SandboxProcess> {
   const port = await freePort();
   const log = createWriteStream(`${dir}.log`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sandbox-main.ts', '--dir', dir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/sandbox-main.ts', '--dir', dir], {
     cwd: repositoryRoot,
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
