@@ -18,7 +18,7 @@ import {
   FhirPathTemporal,
   toBoolean,
 } from '#shared/fhir/validation/fhirpath-values';
-import invariantSources from '../../shared/fhir/definitions/generated/r4-invariant-sources.json' with {
+import invariantSources from '#shared/fhir/definitions/generated/r4-invariant-sources.json' with {
   type: 'json',
 };
 
