@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { apiDocs } from './api-docs.ts';
 import { installAuditFault } from './audit-fault.ts';
 import { demoOrganisations } from './demo-organisations.ts';
+import { startIndexLagProxy } from './dynamodb-index-lag.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
@@ -25,6 +26,11 @@ export interface SandboxOptions {
   dir?: string;
   /** Start empty and re-seed. */
   fresh?: boolean;
+  /**
+   * Make the handlers' index reads miss items written less than this many milliseconds ago, as DynamoDB's
+   * eventually consistent indexes may on AWS (local/dynamodb-index-lag.ts). Off (0) by default.
+   */
+  indexLagMs?: number;
 }
 
 export interface Sandbox {
@@ -35,6 +41,8 @@ export interface Sandbox {
   tableName: string;
   /** The documents bucket (CONTRACT §6). */
   bucketName: string;
+  /** Where the handlers reach DynamoDB: the index-lag proxy when `indexLagMs` is set, else `dynamodbEndpoint`. */
+  handlerDynamodbEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -62,6 +70,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       startS3Local(join(dir, 's3'), [DOCUMENTS_BUCKET]),
     ]);
     stops.push(dynamodb.stop, s3.stop);
+    const lag = options.indexLagMs
+      ? await startIndexLagProxy(dynamodb.endpoint, options.indexLagMs)
+      : undefined;
+    if (lag) stops.push(lag.stop);
 
     // Started before the bus, so it stops after the bus has settled: late deliveries still find their queue.
     const sqs = await startSqsLocal({ stateFile: join(dir, 'sqs-messages.json') });
@@ -81,7 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: lag?.endpoint ?? dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`,
       EVENT_BUS_NAME: 'shared-care-record',
@@ -149,6 +161,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       url,
       clients: keys.file,
       dynamodbEndpoint: dynamodb.endpoint,
+      handlerDynamodbEndpoint: lag?.endpoint ?? dynamodb.endpoint,
       s3Endpoint: s3.endpoint,
       tableName: TABLE_NAME,
       bucketName: DOCUMENTS_BUCKET,

@@ -3,14 +3,22 @@ import { startSandbox } from './sandbox.ts';
 
 /**
  * `npm start`: the whole shared care record on this machine. `PORT` sets the port (3000);
- * `npm start -- --fresh` starts empty and re-seeds; `--dir` keeps data elsewhere than `.sandbox/`.
+ * `npm start -- --fresh` starts empty and re-seeds; `--dir` keeps data elsewhere than `.sandbox/`;
+ * `--index-lag-ms 1000` makes index reads lag writes as DynamoDB's indexes may on AWS.
  */
-const { values } = parseArgs({ options: { fresh: { type: 'boolean' }, dir: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { fresh: { type: 'boolean' }, dir: { type: 'string' }, 'index-lag-ms': { type: 'string' } },
+});
 const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
 
 try {
-  const sandbox = await startSandbox({ port, fresh: values.fresh ?? false, dir: values.dir });
+  const sandbox = await startSandbox({
+    port,
+    fresh: values.fresh ?? false,
+    dir: values.dir,
+    indexLagMs: Number(values['index-lag-ms'] ?? 0),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -24,6 +32,11 @@ try {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Sandbox ready: ${sandbox.url} (started in ${seconds} s)`);
   console.log(`FHIR base: ${sandbox.clients.fhirBase}   clients: ${values.dir ?? '.sandbox'}/clients.json`);
+  if (values['index-lag-ms']) {
+    console.log(
+      `Index reads lag writes by ${values['index-lag-ms']} ms, as on AWS: the handlers reach DynamoDB at ${sandbox.handlerDynamodbEndpoint}`,
+    );
+  }
 } catch (e) {
   console.error(`The sandbox could not start: ${(e as Error).message}`);
   process.exit(1);

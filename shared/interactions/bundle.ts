@@ -6,8 +6,10 @@ import {
   OperationOutcomeError,
   PayloadTooLargeError,
 } from '../fhir/operation-outcome.ts';
+import { patientOf } from '../fhir/patient-reference.ts';
 import { ifMatchVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { newRecordId } from '../record/record-id.ts';
 import { identifiedByNhsNumber } from '../service/resource-types.ts';
 import { planCreate, planDelete, planUpdate } from './write.ts';
 import { commitPlans, type WritePlan } from './write-plan.ts';
@@ -78,7 +80,7 @@ async function transaction(entries: BundleEntry[], ctx: RequestContext, read: Bu
     }
     seen.add(key);
   }
-  const assigned = assignIds(parsed);
+  const assigned = await assignIds(parsed);
   const plans: (WritePlan | undefined)[] = new Array(parsed.length);
   for (const e of [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method])) {
     if (e.method === 'GET') continue;
@@ -166,18 +168,36 @@ function parseEntry(entry: BundleEntry, index: number, inTransaction: boolean): 
   };
 }
 
-/** Ids for the entries a transaction creates, by their fullUrl; a Patient's is its NHS number. */
-function assignIds(entries: ParsedEntry[]): Map<string, string> {
+/**
+ * Ids for the entries a transaction creates, by their fullUrl: a Patient's is its NHS number; any other's names
+ * its patient's record (record-id.ts), whose reference may itself be to a Patient created in the same bundle.
+ */
+async function assignIds(entries: ParsedEntry[]): Promise<Map<string, string>> {
   const assigned = new Map<string, string>();
-  for (const e of entries) {
-    if (e.method !== 'POST' || !e.fullUrl) continue;
+  const creates = entries.filter((e) => e.method === 'POST' && e.fullUrl);
+  for (const e of creates.filter((c) => identifiedByNhsNumber(c.type))) {
     const nhs = (e.resource?.identifier as { system?: string; value?: string }[] | undefined)?.find(
       (i) => i.system === NHS_NUMBER_SYSTEM,
     )?.value;
-    const id = identifiedByNhsNumber(e.type) && nhs ? nhs : crypto.randomUUID();
-    assigned.set(e.fullUrl, `${e.type}/${id}`);
+    assigned.set(e.fullUrl as string, `${e.type}/${nhs ?? crypto.randomUUID()}`);
+  }
+  for (const e of creates.filter((c) => !identifiedByNhsNumber(c.type))) {
+    const patient = e.resource ? patientNamed(e.type, rewriteReferences(e.resource, assigned)) : undefined;
+    assigned.set(
+      e.fullUrl as string,
+      `${e.type}/${patient ? await newRecordId(patient) : crypto.randomUUID()}`,
+    );
   }
   return assigned;
+}
+
+/** The NHS number an entry's resource names as its patient; undefined when it names none (its write will say). */
+function patientNamed(type: string, resource: Record<string, unknown>): string | undefined {
+  try {
+    return patientOf({ ...resource, resourceType: type } as unknown as Resource);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A copy of `resource` with every `reference` to a bundle-local fullUrl pointing at the assigned id. */

@@ -17,6 +17,7 @@ import { assertValidResource } from '../fhir/resource-validation.ts';
 import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
+import { newRecordId } from '../record/record-id.ts';
 import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { refusedChange } from './audited-access.ts';
@@ -25,14 +26,15 @@ import type { WritePlan } from './write-plan.ts';
 
 /**
  * Plans the FHIR create interaction: validates the body, assigns the id (a Patient's is the NHS number its
- * identifier gives; any other gets a new UUID; an `id` in the body is ignored, as FHIR says) and stamps the
+ * identifier gives; any other a new id that names its patient's record (record-id.ts); an `id` in the body is
+ * ignored, as FHIR says) and stamps the
  * server's meta. A clinical resource must reference a registered patient, checked again as the write lands.
  */
 export async function planCreate(
   type: string,
   body: Record<string, unknown>,
   ctx: RequestContext,
-  assignedId: string = crypto.randomUUID(),
+  assignedId?: string,
 ): Promise<WritePlan> {
   assertSupported(type, 'create');
   const { id: _ignored, ...content } = body;
@@ -57,10 +59,11 @@ export async function planCreate(
     }
     resource = withNhsNumberIdentifier(resource as Patient, id);
   }
-  const patient = isPatient ? id : patientOf(resource);
+  const patient = isPatient ? (id as string) : patientOf(resource);
   if (!hasScope(ctx.caller.scopes, type, 'c')) {
     throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
   }
+  id ??= await newRecordId(patient);
   return plan('create', { ...resource, id } as Resource, patient, previous, ctx);
 }
 

@@ -23,6 +23,7 @@ import {
   patientPartition,
   tableDesign,
 } from '../service/table-design.ts';
+import { patientOfRecordId } from './record-id.ts';
 import { registeredPracticeOf } from './registered-practice.ts';
 
 /** A version of a resource as the table holds it. */
@@ -74,6 +75,9 @@ export async function readCurrent(
 
 /** The partition holding a resource, from the by-id index (one Query). */
 export async function findPartition(resourceType: string, id: string): Promise<string | undefined> {
+  // An id made by newRecordId names its partition: no index read, so a write is seen at once (read-your-writes).
+  const patient = await patientOfRecordId(id);
+  if (patient) return patientPartition(patient);
   const reference = `${resourceType}/${id}`;
   const known = partitions.get(reference);
   if (known) return known;
