@@ -1,5 +1,6 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { patientPartition } from '#shared/service/table-design';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -11,14 +12,24 @@ type Entry = {
   request: { method: string; url: string };
 };
 
-/** Every item in the record table, as a sorted list of keys and versions: "the table exactly as it was". */
-async function tableSnapshot(): Promise<string[]> {
+/**
+ * Every item of one patient's partition (current and earlier versions, journal, access markers), as a sorted
+ * list of keys and versions: "the record exactly as it was". Only this test's patient, so tests running
+ * beside it cannot change what is compared.
+ */
+async function recordSnapshot(nhs: string): Promise<string[]> {
   const client = new DynamoDBClient({ endpoint: sandbox().dynamodbEndpoint });
   const items: string[] = [];
   let ExclusiveStartKey: Record<string, never> | undefined;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: sandbox().tableName, ExclusiveStartKey, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: sandbox().tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: patientPartition(nhs) } },
+        ExclusiveStartKey,
+        ConsistentRead: true,
+      }),
     );
     for (const i of page.Items ?? []) items.push(`${i.PK?.S}|${i.SK?.S}|${i.versionId?.N ?? ''}`);
     ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
@@ -66,7 +77,7 @@ describe('transaction Bundles', () => {
 
   it('leaves the table exactly as it was when one entry is invalid', async () => {
     const nhs = newNhsNumber();
-    const before = await tableSnapshot();
+    const before = await recordSnapshot(nhs);
     const entries = [
       ...newPatientEntries(nhs),
       {
@@ -80,14 +91,16 @@ describe('transaction Bundles', () => {
     });
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body)).toContain('Entry 2');
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await recordSnapshot(nhs)).toEqual(before);
     expect((await fhirFetch('gp', `/Patient/${nhs}`)).status).toBe(404);
   });
 
   it('leaves the table as it was when one entry names a stale version (If-Match)', async () => {
     const nhs = newNhsNumber();
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
-    const before = await tableSnapshot();
+    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
+      201,
+    );
+    const before = await recordSnapshot(nhs);
     const entries: Entry[] = [
       {
         resource: { ...officialExample('flag-example.json'), subject: { reference: `Patient/${nhs}` } },
@@ -103,7 +116,7 @@ describe('transaction Bundles', () => {
       body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
     });
     expect(response.status).toBe(412);
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await recordSnapshot(nhs)).toEqual(before);
   });
 
   it('refuses a transaction of more than 50 entries with 413 and an OperationOutcome', async () => {
@@ -121,7 +134,9 @@ describe('transaction Bundles', () => {
 
   it('takes 50 creates for one patient in one transaction', async () => {
     const nhs = newNhsNumber();
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
+      201,
+    );
     const entries = Array.from({ length: 50 }, () => ({
       resource: { ...officialExample('observation-example.json'), subject: { reference: `Patient/${nhs}` } },
       request: { method: 'POST', url: 'Observation' },
@@ -139,7 +154,9 @@ describe('transaction Bundles', () => {
 describe('a transaction that would change one resource twice', () => {
   it('is refused with 400 and changes nothing, even when the second change is implied (a pointer superseding another)', async () => {
     const nhs = newNhsNumber();
-    await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    expect(
+      (await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status,
+    ).toBe(201);
     const pointer = (url: string, extra: object = {}) => ({
       resourceType: 'DocumentReference',
       status: 'current',
@@ -155,7 +172,8 @@ describe('a transaction that would change one resource twice', () => {
       method: 'POST',
       body: pointer('https://ehr.northbridge-hospitals.nhs.uk/documents/ds-1'),
     });
-    const before = await tableSnapshot();
+    expect(older.status).toBe(201);
+    const before = await recordSnapshot(nhs);
     const entries = [
       {
         resource: { ...older.body, description: 'edited' },
@@ -174,14 +192,16 @@ describe('a transaction that would change one resource twice', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.resourceType).toBe('OperationOutcome');
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await recordSnapshot(nhs)).toEqual(before);
   });
 });
 
 describe('batch Bundles', () => {
   it('runs each entry alone: good ones land, bad ones answer their own OperationOutcome', async () => {
     const nhs = newNhsNumber();
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
+      201,
+    );
     const entries = [
       {
         resource: { ...officialExample('flag-example.json'), subject: { reference: `Patient/${nhs}` } },

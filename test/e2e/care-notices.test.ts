@@ -50,17 +50,10 @@ async function tasksOwnedBy(nhs: string, owner: string, asRole: Role = 'gp'): Pr
   return ((body.entry ?? []) as { resource: Task }[]).map((e) => e.resource);
 }
 
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** What `probe` answers once `done` holds of it (expect.poll waits, failing after 30 s). */
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  await expect.poll(async () => done(await probe()), { timeout: 30_000 }).toBe(true);
+  return probe();
 }
 
 describe('safeguarding notices', () => {
@@ -73,7 +66,12 @@ describe('safeguarding notices', () => {
       () => tasksOwnedBy(nhs, ODS.gp),
       (t) => t.length > 0,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    for (const role of ['community', 'social-care'] as const) {
+      await eventually(
+        () => tasksOwnedBy(nhs, ODS[role], role),
+        (t) => t.length > 0,
+      );
+    }
 
     for (const role of ['gp', 'community', 'social-care'] as const) {
       const tasks = await tasksOwnedBy(nhs, ODS[role], role);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -163,15 +164,42 @@ async function documentsInRecord(nhs: string): Promise<Record<string, unknown>[]
   return Items;
 }
 
-async function binaryPointers(): Promise<string[]> {
-  const { Items = [] } = await documentClient.send(
-    new ScanCommand({
-      TableName: tableName(),
-      FilterExpression: 'begins_with(PK, :binary) AND SK = :pointer',
-      ExpressionAttributeValues: { ':binary': 'BINARY#', ':pointer': 'pointer' },
-    }),
-  );
-  return Items.map((i) => `${i.PK}|${i.SK}`).sort();
+/** The Binary pointers into one patient's record, read through every page of a Scan (pointers live in their own partitions). */
+async function binaryPointers(nhs: string): Promise<string[]> {
+  const keys: string[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new ScanCommand({
+        TableName: tableName(),
+        FilterExpression: 'begins_with(PK, :binary) AND SK = :pointer AND #partition = :partition',
+        ExpressionAttributeNames: { '#partition': 'partition' },
+        ExpressionAttributeValues: {
+          ':binary': 'BINARY#',
+          ':pointer': 'pointer',
+          ':partition': patientPartition(nhs),
+        },
+        ExclusiveStartKey,
+      }),
+    );
+    keys.push(...(page.Items ?? []).map((i) => `${i.PK}|${i.SK}`));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return keys.sort();
+}
+
+/** The bucket's objects holding exactly these bytes (S3's ETag of a single-part object is the MD5 of its bytes). */
+async function objectsHolding(bytes: Buffer[]): Promise<string[]> {
+  const md5s = new Set(bytes.map((b) => `"${createHash('md5').update(b).digest('hex')}"`));
+  const found: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const { s3 } = await s3Sdk();
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket(), ContinuationToken }));
+    for (const o of page.Contents ?? []) if (md5s.has(o.ETag ?? '')) found.push(o.Key as string);
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+  return found;
 }
 
 /** Whatever the table keeps of a Binary (its pointer, or the upload waiting for it). */
@@ -205,20 +233,28 @@ async function auditTrail(nhs: string): Promise<
 }
 
 /**
- * Runs a refused request and checks it left nothing in the bucket (as it was before, or at `keysBefore`, taken
- * before an upload), the Binary pointers or the patient's record.
+ * Runs a refused request and checks it left nothing: no object in the bucket holding the bytes it sent (each
+ * test sends bytes of its own), none under the Binary ids it was given, no Binary pointer into the patient's
+ * record and no DocumentReference in it. Only what this request could have left is looked at, so tests running
+ * beside it cannot change the answer.
  */
 async function leavesNothing(
   nhs: string,
+  sent: Buffer[],
   refused: () => Promise<void>,
-  keysBefore?: string[],
+  binaries: string[] = [],
 ): Promise<void> {
-  const [keys, pointers] = [keysBefore ?? (await bucketKeys()), await binaryPointers()];
   await refused();
-  expect(await bucketKeys()).toEqual(keys);
-  expect(await binaryPointers()).toEqual(pointers);
+  expect(await objectsHolding(sent)).toEqual([]);
+  const ids = binaries.map((b) => b.split('/')[1] ?? '?');
+  expect((await bucketKeys()).filter((key) => ids.some((id) => key.endsWith(`/${id}`)))).toEqual([]);
+  expect(await binaryPointers(nhs)).toEqual([]);
   expect(await documentsInRecord(nhs)).toEqual([]);
 }
+
+/** PDF bytes no other test sends. */
+const uniquePdf = (text: string, paddingBytes = 0) =>
+  minimalPdf(`${text} ${crypto.randomUUID()}`, paddingBytes);
 
 const expiresIn = (url: URL | string) => Number(new URL(url).searchParams.get('X-Amz-Expires'));
 
@@ -412,8 +448,8 @@ describe('refused documents leave nothing in S3 or the record', () => {
   };
 
   it('refuses an inline document whose hash is not its SHA-1 (422)', async () => {
-    const pdf = minimalPdf();
-    await leavesNothing(nhs, async () => {
+    const pdf = uniquePdf('Wrong hash');
+    await leavesNothing(nhs, [pdf], async () => {
       const outcome = await refusedWith(
         422,
         'acute',
@@ -425,40 +461,41 @@ describe('refused documents leave nothing in S3 or the record', () => {
   });
 
   it('refuses an inline document over the inline limit (413)', async () => {
-    const pdf = minimalPdf('Too big', MAX_INLINE_DOCUMENT_BYTES);
-    await leavesNothing(nhs, async () => {
+    const pdf = uniquePdf('Too big', MAX_INLINE_DOCUMENT_BYTES);
+    await leavesNothing(nhs, [pdf], async () => {
       await refusedWith(413, 'acute', '/DocumentReference', documentReference(nhs, inline(pdf)));
     });
   });
 
   it('refuses an executable declared as a PDF (422)', async () => {
-    await leavesNothing(nhs, async () => {
+    const exe = windowsExecutable();
+    await leavesNothing(nhs, [exe], async () => {
       const outcome = await refusedWith(
         422,
         'acute',
         '/DocumentReference',
-        documentReference(nhs, inline(windowsExecutable())),
+        documentReference(nhs, inline(exe)),
       );
       expect(outcome.issue[0]?.diagnostics).toMatch(/not of an allowed type/);
     });
   });
 
   it('refuses a document whose declared type is not allowed (422)', async () => {
-    await leavesNothing(nhs, async () => {
+    const html = Buffer.from(`<html><!-- ${crypto.randomUUID()} --></html>`);
+    await leavesNothing(nhs, [html], async () => {
       await refusedWith(
         422,
         'acute',
         '/DocumentReference',
-        documentReference(nhs, inline(Buffer.from('<html></html>'), 'text/html')),
+        documentReference(nhs, inline(html, 'text/html')),
       );
     });
   });
 
   it('refuses an upload whose bytes are not the SHA-1 declared, and deletes it (422)', async () => {
-    const pdf = minimalPdf('Declared');
-    const other = minimalPdf('Uploaded instead');
+    const pdf = uniquePdf('Declared');
+    const other = uniquePdf('Uploaded instead');
     const upload = await uploadUrl('application/pdf', pdf.length, sha1Base64(pdf));
-    const keys = await bucketKeys();
     // s3rver checks neither signatures nor checksums (S3 would refuse this PUT): the server must catch it.
     await fetch(upload.url, {
       method: 'PUT',
@@ -467,6 +504,7 @@ describe('refused documents leave nothing in S3 or the record', () => {
     });
     await leavesNothing(
       nhs,
+      [pdf, other.subarray(0, pdf.length)],
       async () => {
         const outcome = await refusedWith(
           422,
@@ -481,19 +519,19 @@ describe('refused documents leave nothing in S3 or the record', () => {
         );
         expect(outcome.issue[0]?.expression).toEqual(['DocumentReference.content[0].attachment.hash']);
       },
-      keys,
+      [upload.binary],
     );
     expect(await binaryItems(upload.binary)).toEqual([]);
   });
 
   it('refuses an upload longer than declared, and deletes it (422)', async () => {
-    const pdf = minimalPdf('Short');
+    const pdf = uniquePdf('Short');
     const upload = await uploadUrl('application/pdf', pdf.length, sha1Base64(pdf));
-    const keys = await bucketKeys();
-    const longer = minimalPdf('Short', 5000);
+    const longer = uniquePdf('Longer', 5000);
     await fetch(upload.url, { method: 'PUT', body: longer, headers: { 'Content-Type': 'application/pdf' } });
     await leavesNothing(
       nhs,
+      [pdf, longer],
       async () => {
         await refusedWith(
           422,
@@ -507,7 +545,7 @@ describe('refused documents leave nothing in S3 or the record', () => {
           }),
         );
       },
-      keys,
+      [upload.binary],
     );
     expect(await binaryItems(upload.binary)).toEqual([]);
   });
@@ -515,10 +553,10 @@ describe('refused documents leave nothing in S3 or the record', () => {
   it('refuses an uploaded executable declared as a PDF, and deletes it (422)', async () => {
     const elf = linuxExecutable(10_000);
     const upload = await uploadUrl('application/pdf', elf.length, sha1Base64(elf));
-    const keys = await bucketKeys();
     await fetch(upload.url, { method: 'PUT', body: elf, headers: upload.headers });
     await leavesNothing(
       nhs,
+      [elf],
       async () => {
         await refusedWith(
           422,
@@ -532,13 +570,13 @@ describe('refused documents leave nothing in S3 or the record', () => {
           }),
         );
       },
-      keys,
+      [upload.binary],
     );
     expect(await binaryItems(upload.binary)).toEqual([]);
   });
 
   it('refuses an upload URL for more than 100 MB (413) or for a type not allowed (400)', async () => {
-    await leavesNothing(nhs, async () => {
+    await leavesNothing(nhs, [], async () => {
       expect(
         (await uploadUrl('application/pdf', 100 * 1024 * 1024 + 1, sha1Base64(Buffer.from('x')))).status,
       ).toBe(413);
@@ -550,13 +588,9 @@ describe('refused documents leave nothing in S3 or the record', () => {
 
   it('refuses a document for an unregistered patient, and takes its stored bytes away again (422)', async () => {
     const stranger = newNhsNumber();
-    await leavesNothing(stranger, async () => {
-      await refusedWith(
-        422,
-        'acute',
-        '/DocumentReference',
-        documentReference(stranger, inline(minimalPdf())),
-      );
+    const pdf = uniquePdf('For nobody');
+    await leavesNothing(stranger, [pdf], async () => {
+      await refusedWith(422, 'acute', '/DocumentReference', documentReference(stranger, inline(pdf)));
     });
   });
 });

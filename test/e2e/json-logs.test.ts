@@ -43,10 +43,12 @@ describe('sandbox logs (handlers log as on Lambda)', () => {
     // The sandbox writes its log a moment after it answers.
     let lines = readLogLines(sandbox().logFile);
     const ours = () => lines.json.filter((line) => line['x-correlation-id'] === correlation);
-    for (let i = 0; i < 50 && ours().length < statuses.length - 1; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      lines = readLogLines(sandbox().logFile);
-    }
+    await expect
+      .poll(() => {
+        lines = readLogLines(sandbox().logFile);
+        return ours().length;
+      })
+      .toBeGreaterThanOrEqual(statuses.length - 1);
 
     expect(lines.other).toEqual([]);
     expect(lines.json.filter((line) => !requestIdOf(line))).toEqual([]);

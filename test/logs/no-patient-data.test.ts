@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { officialExample } from '../support/fixtures.ts';
-import { SANDBOX_LOG } from '../support/global-setup.ts';
-import { rememberedPatientDetails } from '../support/test-patients.ts';
+import { sandboxRuns } from '../support/global-setup.ts';
 
 /** Identifying details of the patients the sandbox seeds and the official examples the tests store. */
 function fixedPatientDetails(): string[] {
@@ -24,14 +23,26 @@ function fixedPatientDetails(): string[] {
   ];
 }
 
+/** Every identifying value the tests of one sandbox gave patients in this run. */
+function rememberedPatientDetails(patientsFile: string): string[] {
+  return existsSync(patientsFile)
+    ? [...new Set(readFileSync(patientsFile, 'utf8').split('\n').filter(Boolean))]
+    : [];
+}
+
 describe('no patient data in logs (run after every other test)', () => {
-  it('finds no NHS number, name, birth date or address of any test patient in what the sandbox logged', () => {
-    const log = readFileSync(SANDBOX_LOG, 'utf8');
-    // Four characters or fewer (the example's postcode 3999) turn up by chance inside request ids and timestamps.
-    const details = [...rememberedPatientDetails(), ...fixedPatientDetails()].filter((d) => d.length > 4);
-    expect(details.length).toBeGreaterThan(10);
-    expect(log.split('\n').length).toBeGreaterThan(10);
-    const leaked = details.filter((d) => log.includes(d));
-    expect(leaked).toEqual([]);
-  });
+  it.each(sandboxRuns())(
+    'finds no NHS number, name, birth date or address of any test patient in what the $project sandbox logged',
+    ({ logFile, patientsFile }) => {
+      const log = readFileSync(logFile, 'utf8');
+      // Four characters or fewer (the example's postcode 3999) turn up by chance inside request ids and timestamps.
+      const details = [...rememberedPatientDetails(patientsFile), ...fixedPatientDetails()].filter(
+        (d) => d.length > 4,
+      );
+      expect(details.length).toBeGreaterThan(10);
+      expect(log.split('\n').length).toBeGreaterThan(10);
+      const leaked = details.filter((d) => log.includes(d));
+      expect(leaked).toEqual([]);
+    },
+  );
 });

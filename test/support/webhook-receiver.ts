@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 
 /** One request a receiver got: its headers, the exact body bytes (as signed) and the body parsed. */
 export interface ReceivedNotification {
@@ -56,16 +57,14 @@ export class WebhookReceiver {
   }
 
   /** Waits until `done` holds of what arrived, failing after `timeoutMs`. */
-  async waitFor(done: (received: ReceivedNotification[]) => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done(this.received)) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Timed out after ${timeoutMs} ms with ${this.received.length} notifications received`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  async waitFor(done: (received: ReceivedNotification[]) => boolean, timeoutMs = 30_000): Promise<void> {
+    await expect
+      .poll(() => done(this.received), {
+        timeout: timeoutMs,
+        interval: 20,
+        message: `waiting on the receiver (${this.received.length} notifications so far)`,
+      })
+      .toBe(true);
   }
 
   stop(): Promise<void> {
