@@ -328,7 +328,7 @@ describe('validateResource rules', () => {
     ]);
   });
 
-  it('checks a resource of a type it does not compile for FHIR JSON structure only', () => {
+  it('validates a Bundle entry of any R4 type in full', () => {
     const bundle = {
       resourceType: 'Bundle',
       type: 'collection',
@@ -340,14 +340,35 @@ describe('validateResource rules', () => {
       ],
     };
 
-    expect(onlyError(bundle)).toMatchObject({ expression: ['Bundle.entry[0].resource.name'] });
+    const found = errors(validateResource(bundle));
+
+    // R4 Account.status is 1..1; an empty string is never a value.
+    expect(found.map((i) => i.expression?.[0]).sort()).toEqual([
+      'Bundle.entry[0].resource.name',
+      'Bundle.entry[0].resource.status',
+    ]);
+  });
+
+  it('knows every R4 resource type: a Claim without its required elements is refused for each', () => {
+    const found = errors(validateResource({ resourceType: 'Claim' }));
+
+    // R4 Claim: status, type, use, patient, created, provider, priority 1..1 and insurance 1..*.
+    expect(found.map((i) => i.expression?.[0]).sort()).toEqual([
+      'Claim.created',
+      'Claim.insurance',
+      'Claim.patient',
+      'Claim.priority',
+      'Claim.provider',
+      'Claim.status',
+      'Claim.type',
+      'Claim.use',
+    ]);
   });
 
   it('refuses what is not a resource', () => {
     expect(validateResource([])).toMatchObject([{ code: 'structure' }]);
     expect(validateResource({ id: 'x' })).toMatchObject([{ code: 'required' }]);
     expect(validateResource({ resourceType: 'Banana' })).toMatchObject([{ code: 'structure' }]);
-    expect(validateResource({ resourceType: 'Claim' })).toMatchObject([{ code: 'not-supported' }]);
   });
 
   it('refuses narrative with a script', () => {

@@ -3,14 +3,12 @@ import {
   isResourceType,
   type JsonProperty,
   jsonProperties,
-  typeDefinition,
 } from '#shared/fhir/definitions/r4-definitions';
 import type { Issue } from '#shared/fhir/operation-outcome';
 import { checkAttachmentSize } from './attachment-size.ts';
 import { checkBundleRules } from './bundle-rules.ts';
 import { FhirNode, isPrimitiveType } from './fhirpath-values.ts';
 import { checkInvariants, type ResourceScope, typeConstraints } from './invariants.ts';
-import { checkJsonStructure } from './json-structure.ts';
 import { checkPrimitive } from './primitive-values.ts';
 import { checkReferenceTarget } from './reference-targets.ts';
 import { checkRequiredBinding } from './required-bindings.ts';
@@ -258,9 +256,7 @@ function nestedResource(
     problem('required', 'A resource must have a resourceType');
   } else if (!isResourceType(type)) {
     problem('structure', `'${type}' is not an R4 resource type`);
-  } else if (typeDefinition(type)) {
-    validateCompiledResource(value, path, issues, contained ? scope.resource : undefined);
   } else {
-    checkJsonStructure(value, path, issues);
+    validateCompiledResource(value, path, issues, contained ? scope.resource : undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { isResourceType, typeDefinition } from '#shared/fhir/definitions/r4-definitions';
+import { isResourceType } from '#shared/fhir/definitions/r4-definitions';
 import type { Issue } from '#shared/fhir/operation-outcome';
 import { validateCompiledResource } from './resource-elements.ts';
 
@@ -19,15 +19,6 @@ export function validateResource(resource: unknown): Issue[] {
   }
   if (!isResourceType(type)) {
     return [{ severity: 'error', code: 'structure', diagnostics: `'${type}' is not an R4 resource type` }];
-  }
-  if (!typeDefinition(type)) {
-    return [
-      {
-        severity: 'error',
-        code: 'not-supported',
-        diagnostics: `Resources of type ${type} are not supported`,
-      },
-    ];
   }
   const issues: Issue[] = [];
   validateCompiledResource(resource as Record<string, unknown>, type, issues);
