@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -11,6 +11,7 @@ import { type FunctionName, functions } from '#infra/functions';
 import { gatewayResponses } from '#infra/gateway-responses';
 import { routes } from '#infra/routes';
 import { buildApp, nagPacks, type SharedCareRecordStack } from '#infra/stack';
+import { DEFINITIONS_FOLDER, definitionsFolder } from '#shared/fhir/definitions/definitions-folder';
 import { tableDesign } from '#shared/record/table-design';
 
 type CfnResource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -112,6 +113,20 @@ describe('functions', () => {
       ).toBe(true);
       expect(bundle).toContain('//# sourceMappingURL=index.mjs.map');
     }
+  });
+
+  it('puts the compiled FHIR definitions beside the bundles that read them, and only those', () => {
+    const assetOf = (name: FunctionName) => {
+      const code = resources[functionId(name)]?.Properties.Code as { S3Key: string };
+      return join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    };
+    const source = readFileSync(join(definitionsFolder(), 'Questionnaire.json'), 'utf8');
+
+    expect(readFileSync(join(assetOf('fhir'), DEFINITIONS_FOLDER, 'Questionnaire.json'), 'utf8')).toBe(
+      source,
+    );
+    expect(existsSync(join(assetOf('fhir'), DEFINITIONS_FOLDER, 'core.json'))).toBe(true);
+    expect(existsSync(join(assetOf('authorizer'), DEFINITIONS_FOLDER))).toBe(false);
   });
 
   it("bakes the ICB's supplier registry, public keys only, into the token function's bundle, not its environment", () => {
