@@ -27,6 +27,13 @@ function onlyError(resource: unknown): Issue {
   return found[0] as Issue;
 }
 
+/** An extension holding another, `levels` deep, the innermost with a value. */
+function nestedExtension(levels: number): Record<string, unknown> {
+  let extension: Record<string, unknown> = { url: 'https://example.org/leaf', valueString: 'leaf' };
+  for (let i = 1; i < levels; i++) extension = { url: 'https://example.org/branch', extension: [extension] };
+  return extension;
+}
+
 describe('validateResource on HL7 R4 examples', () => {
   const files = readdirSync(join(testCases, 'examples')).filter((f) => f.endsWith('.json'));
 
@@ -413,6 +420,24 @@ describe('validateResource rules', () => {
     });
 
     expect(onlyError(document).diagnostics).toContain('does not match the 5 bytes');
+  });
+
+  it('refuses an extension nested 10,000 levels deep with an issue, without overflowing the stack', () => {
+    const patient = example('patient-example.json');
+    patient.extension = [nestedExtension(10_000)];
+
+    const issues = validateResource(patient);
+
+    expect(issues).toMatchObject([{ severity: 'error', code: 'too-costly' }]);
+  });
+
+  it('walks nesting up to its limit of 128 JSON levels, and refuses one level more', () => {
+    // The Patient is level 1; each extension adds an array and an object, so n extensions reach level 2n + 1.
+    const shallow = { resourceType: 'Patient', extension: [nestedExtension(63)] };
+    const deep = { resourceType: 'Patient', extension: [nestedExtension(64)] };
+
+    expect(errors(validateResource(shallow))).toEqual([]);
+    expect(validateResource(deep)).toMatchObject([{ code: 'too-costly' }]);
   });
 
   it('never throws, whatever JSON it is given', () => {
