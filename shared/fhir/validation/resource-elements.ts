@@ -12,6 +12,7 @@ import { checkInvariants, type ResourceScope, typeConstraints } from './invarian
 import { checkPrimitive } from './primitive-values.ts';
 import { checkReferenceTarget } from './reference-targets.ts';
 import { checkRequiredBinding } from './required-bindings.ts';
+import { checkCanonical, checkCodingSystem } from './uri-rules.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -177,6 +178,7 @@ class ResourceWalker {
       if (value === null && !hasExtra) this.problem('structure', 'null is not allowed in FHIR JSON', path);
       if (value !== undefined && value !== null) {
         checkPrimitive(value, type, path, this.issues);
+        if (type === 'canonical') checkCanonical(value, path, this.issues);
         if (element.binding) checkRequiredBinding(value, type, element.binding, path, this.issues);
       }
       if (extra === null && value === undefined) {
@@ -213,6 +215,7 @@ class ResourceWalker {
     if (element.binding) checkRequiredBinding(value, type, element.binding, path, this.issues);
     if (element.targets) checkReferenceTarget(value, element.targets, path, this.issues);
     if (type === 'Attachment') checkAttachmentSize(value, path, this.issues);
+    if (type === 'Coding') checkCodingSystem(value, path, this.issues);
     const node = new FhirNode(value, type);
     checkInvariants(node, constraintsOf(type), path, this.scope, this.issues);
     if (element.constraints) checkInvariants(node, element.constraints, path, this.scope, this.issues);
