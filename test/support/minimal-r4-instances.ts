@@ -210,3 +210,79 @@ export function minimalInstance(resourceType: string): Json {
   if (!sd) throw new Error(`No StructureDefinition for ${resourceType}`);
   return { resourceType, ...requiredChildren(sd.snapshot?.element ?? [], resourceType) };
 }
+
+/**
+ * Where a type's required elements alone fail one of its R4 invariants, the elements that satisfy it (each
+ * failure seen here is the validator right about an incomplete instance, so it is not papered over silently).
+ */
+const supplements: Record<string, { invariant: string; add: Record<string, unknown> }> = {
+  AllergyIntolerance: {
+    invariant: 'ait-1: a clinicalStatus unless entered in error',
+    add: {
+      clinicalStatus: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+        ],
+      },
+    },
+  },
+  Appointment: {
+    invariant: 'app-1: a participant has a type or an actor',
+    add: { participant: [{ status: 'accepted', actor: { reference: 'Patient/minimal' } }] },
+  },
+  AppointmentResponse: {
+    invariant: 'apr-1: a participantType or an actor',
+    add: { actor: { reference: 'Patient/minimal' } },
+  },
+  Bundle: {
+    invariant:
+      'bdl-9, bdl-10, bdl-11: a document (the first code of bundle-type) needs an identifier, a date and a Composition',
+    add: { type: 'collection' },
+  },
+  CapabilityStatement: {
+    invariant:
+      'cpb-1, cpb-2, cpb-14: rest, messaging or document; a description; an instance needs implementation',
+    add: { kind: 'requirements', description: 'Minimal', rest: [{ mode: 'server' }] },
+  },
+  EventDefinition: {
+    invariant: 'trd-3: a named event has a name',
+    add: { trigger: [{ type: 'named-event', name: 'minimal' }] },
+  },
+  ImmunizationRecommendation: {
+    invariant: 'imr-1: a vaccineCode or a targetDisease',
+    add: { recommendation: [{ forecastStatus: { text: 'Minimal' }, vaccineCode: [{ text: 'Minimal' }] }] },
+  },
+  Consent: { invariant: 'ppc-1: a policy or a policyRule', add: { policyRule: { text: 'Minimal' } } },
+  InsurancePlan: { invariant: 'ipn-1: a name or an identifier', add: { name: 'Minimal' } },
+  Linkage: {
+    invariant: 'lnk-1: at least two items',
+    add: {
+      item: [
+        { type: 'source', resource: { reference: 'Patient/a' } },
+        { type: 'alternate', resource: { reference: 'Patient/b' } },
+      ],
+    },
+  },
+  Organization: { invariant: 'org-1: a name or an identifier', add: { name: 'Minimal' } },
+  StructureDefinition: {
+    invariant:
+      'sdf-6: a differential or a snapshot (sdf-14, sdf-17, eld-19: elements with ids and plain paths)',
+    add: {
+      kind: 'logical',
+      type: 'Minimal',
+      differential: { element: [{ id: 'Minimal', path: 'Minimal' }] },
+    },
+  },
+  TerminologyCapabilities: {
+    invariant: 'tcp-2, tcp-3: a description; an instance needs implementation',
+    add: { kind: 'requirements', description: 'Minimal' },
+  },
+};
+
+/**
+ * A valid instance of an R4 resource type: its minimal instance, with what its invariants need besides.
+ * @example validInstance('Linkage') // { resourceType: 'Linkage', item: [{ type: 'source', ... }, { ... }] }
+ */
+export function validInstance(type: string): Record<string, unknown> {
+  return { ...minimalInstance(type), ...supplements[type]?.add };
+}
