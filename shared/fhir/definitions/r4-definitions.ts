@@ -64,6 +64,8 @@ let core: { definitions: CoreDefinitions; resourceTypes: Set<string> } | undefin
 const types = new Map<string, TypeDefinition>();
 const valueSets = new Map<string, ValueSetCodes>();
 const loadedResourceTypes = new Set<string>();
+/** Names asked for that are no R4 type (FHIRPath's `String`, a misspelling), so that asking again costs nothing. */
+const unknownTypes = new Set<string>();
 
 function add(definitions: ResourceDefinitions): void {
   for (const [name, type] of Object.entries(definitions.types)) types.set(name, type);
@@ -129,9 +131,13 @@ export function resourceTypeNames(): string[] {
 
 /** The definition of an R4 type (a resource, a data type, a backbone element such as `Patient.contact`). */
 export function typeDefinition(name: string): TypeDefinition | undefined {
+  const known = types.get(name);
+  if (known || unknownTypes.has(name)) return known;
   coreDefinitions();
   loadOwner(name);
-  return types.get(name);
+  const loaded = types.get(name);
+  if (!loaded) unknownTypes.add(name);
+  return loaded;
 }
 
 function choiceSuffix(type: string): string {
