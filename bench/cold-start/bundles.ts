@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { DEFINITIONS_FOLDER, definitionsFolder } from '#shared/fhir/definitions/definitions-folder';
 import { type FunctionName, functions } from '#shared/service/functions';
 import { repositoryRoot, tmpDir } from '../support/bench-paths.ts';
 import { round, summarise } from '../support/stats.ts';
@@ -26,7 +27,7 @@ export const bundleDir = join(tmpDir, 'bundles');
  * Builds every entry of the function table with the esbuild options the CDK stack's NodejsFunction uses
  * (infra/constructs/service-function.ts, with the CDK's defaults made explicit: bundle, platform node, the
  * Lambda runtime's own `@aws-sdk/*` and `@smithy/*` left external under the `sdkV3ExcludeSmithyPackages` flag
- * cdk.json enables), into bench/tmp/bundles/<name>/index.mjs.
+ * cdk.json enables), into bench/tmp/bundles/<name>/index.mjs, with the compiled FHIR definitions beside it.
  */
 export async function buildBundles(): Promise<Record<FunctionName, string>> {
   const out = {} as Record<FunctionName, string>;
@@ -50,6 +51,8 @@ export async function buildBundles(): Promise<Record<FunctionName, string>> {
       outfile,
       logLevel: 'error',
     });
+    // As the CDK asset does (service-function.ts): the compiled definitions the validator reads at first use.
+    cpSync(definitionsFolder(), join(bundleDir, name, DEFINITIONS_FOLDER), { recursive: true });
     out[name] = outfile;
   }
   return out;

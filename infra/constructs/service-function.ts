@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFINITIONS_FOLDER, definitionsFolder } from '#shared/fhir/definitions/definitions-folder';
 import { METRICS_NAMESPACE } from '#shared/observability/metric-names';
 import type { FunctionDefinition } from '#shared/service/functions';
 
@@ -32,7 +33,7 @@ export interface ServiceFunctionProps {
 
 /**
  * One Lambda function of the function table: bundled by the local esbuild into a minified ESM file with
- * source maps, on arm64 and Node.js 24, with X-Ray tracing, its own encrypted log group and its own role.
+ * source maps and the compiled FHIR definitions beside it, on arm64 and Node.js 24, with X-Ray tracing, its own encrypted log group and its own role.
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -88,6 +89,15 @@ export class ServiceFunction extends Construct {
         // ESM output has no `require`; CommonJS packages bundled inside still call it.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         ...(props.define ? { define: props.define } : {}),
+        // The compiled R4 definitions (about 150 KB zipped), read at first use from beside index.mjs, go into
+        // the asset of each bundle that names their folder, i.e. that reaches the validator or search.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `if grep -q "${DEFINITIONS_FOLDER}" "${outputDir}/index.mjs"; then mkdir -p "${outputDir}/${DEFINITIONS_FOLDER}" && cp -R "${definitionsFolder()}/." "${outputDir}/${DEFINITIONS_FOLDER}/"; fi`,
+          ],
+        },
       },
     });
   }

@@ -1,5 +1,5 @@
 import type { OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
-import { isResourceType, typeDefinition } from '../fhir/definitions/r4-definitions.ts';
+import { isResourceType } from '../fhir/definitions/r4-definitions.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
 import {
   BadRequestError,
@@ -26,9 +26,8 @@ export async function validateOperation(
   body: Record<string, unknown>,
   queryMode: string | undefined,
 ): Promise<OperationOutcome> {
-  // Any R4 type the validator knows can be checked, served or not; only served types have write rules.
-  if (!typeDefinition(type) || !isResourceType(type))
-    throw new NotFoundError(`Resource type '${type}' is not known`);
+  // Any R4 type can be checked, served or not; only served types have write rules.
+  if (!isResourceType(type)) throw new NotFoundError(`Resource type '${type}' is not known`);
   const { resource, mode } = operationInput(type, body, queryMode);
   if (mode !== 'general') assertSupported(type, 'read');
   const issues = validateResource(resource);

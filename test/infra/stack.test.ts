@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -7,6 +7,7 @@ import { clientRegistry } from '#infra/config/client-registry';
 import { icbConfig } from '#infra/config/icbs';
 import { API_STAGE_NAME } from '#infra/constructs/service-api';
 import { buildApp, nagPacks, type SharedCareRecordStack } from '#infra/stack';
+import { DEFINITIONS_FOLDER, definitionsFolder } from '#shared/fhir/definitions/definitions-folder';
 import { eventRules, streamConsumers } from '#shared/service/events';
 import { type FunctionName, functions } from '#shared/service/functions';
 import { gatewayResponses } from '#shared/service/gateway-responses';
@@ -115,6 +116,20 @@ describe('functions', () => {
       ).toBe(true);
       expect(bundle).toContain('//# sourceMappingURL=index.mjs.map');
     }
+  });
+
+  it('puts the compiled FHIR definitions beside the bundles that read them, and only those', () => {
+    const assetOf = (name: FunctionName) => {
+      const code = resources[functionId(name)]?.Properties.Code as { S3Key: string };
+      return join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    };
+    const source = readFileSync(join(definitionsFolder(), 'Questionnaire.json'), 'utf8');
+
+    expect(readFileSync(join(assetOf('fhir'), DEFINITIONS_FOLDER, 'Questionnaire.json'), 'utf8')).toBe(
+      source,
+    );
+    expect(existsSync(join(assetOf('fhir'), DEFINITIONS_FOLDER, 'core.json'))).toBe(true);
+    expect(existsSync(join(assetOf('authorizer'), DEFINITIONS_FOLDER))).toBe(false);
   });
 
   it("bakes the ICB's supplier registry, public keys only, into the token function's bundle, not its environment", () => {

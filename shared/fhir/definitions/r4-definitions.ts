@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FhirPathExpression } from '../validation/fhirpath-expression.ts';
-import compiled from './generated/r4-definitions.json' with { type: 'json' };
+import { definitionsFolder } from './definitions-folder.ts';
 
 /** One element of a type, under the name FHIR JSON gives it (`value[x]` for a choice). */
 export interface ElementDefinition {
@@ -34,21 +36,74 @@ export interface TypeDefinition {
   constraints?: Constraint[];
 }
 
-export interface R4Definitions {
-  fhirVersion: string;
-  /** Every R4 resource type name, compiled or not. */
-  resourceTypes: string[];
-  /** The resource types compiled in `types`. */
-  compiledResourceTypes: string[];
+/** An expanded value set: code system URL → codes. */
+export type ValueSetCodes = Record<string, string[]>;
+
+/** The definitions of one resource type (`Patient.json`): the type, its backbone elements, their value sets. */
+export interface ResourceDefinitions {
   types: Record<string, TypeDefinition>;
-  /** The regular expression of each primitive type (whole value), or null where R4 gives none. */
-  primitiveTypes: Record<string, string | null>;
-  /** Expanded value sets: code system URL → codes. */
-  valueSets: Record<string, Record<string, string[]>>;
+  /** The expanded value sets of the required bindings in `types`, by URL. */
+  valueSets: Record<string, ValueSetCodes>;
 }
 
-/** The R4 definitions compiled by `scripts/compile-fhir-definitions.ts`. */
-export const r4Definitions = compiled as unknown as R4Definitions;
+/** The definitions every resource needs (`core.json`): data types, abstract types, primitives, type names. */
+export interface CoreDefinitions extends ResourceDefinitions {
+  fhirVersion: string;
+  /** Every R4 resource type name: each has a file of its own. */
+  resourceTypes: string[];
+  /** The regular expression of each primitive type (whole value), or null where R4 gives none. */
+  primitiveTypes: Record<string, string | null>;
+}
+
+function readDefinitions<T>(file: string): T {
+  return JSON.parse(readFileSync(join(definitionsFolder(), file), 'utf8')) as T;
+}
+
+// Read at first use and kept: the core file, then each resource type's file when that type is first met.
+let core: { definitions: CoreDefinitions; resourceTypes: Set<string> } | undefined;
+const types = new Map<string, TypeDefinition>();
+const valueSets = new Map<string, ValueSetCodes>();
+const loadedResourceTypes = new Set<string>();
+/** Names asked for that are no R4 type (FHIRPath's `String`, a misspelling), so that asking again costs nothing. */
+const unknownTypes = new Set<string>();
+
+function add(definitions: ResourceDefinitions): void {
+  for (const [name, type] of Object.entries(definitions.types)) types.set(name, type);
+  for (const [url, codes] of Object.entries(definitions.valueSets)) valueSets.set(url, codes);
+}
+
+function coreDefinitions(): CoreDefinitions {
+  if (!core) {
+    const definitions = readDefinitions<CoreDefinitions>('core.json');
+    add(definitions);
+    core = { definitions, resourceTypes: new Set(definitions.resourceTypes) };
+  }
+  return core.definitions;
+}
+
+/** Loads the file of the resource type a type name belongs to (`Patient` for `Patient.contact`), once. */
+function loadOwner(name: string): void {
+  const owner = name.split('.')[0] as string;
+  if (loadedResourceTypes.has(owner) || !isResourceType(owner)) return;
+  add(readDefinitions<ResourceDefinitions>(`${owner}.json`));
+  loadedResourceTypes.add(owner);
+}
+
+/** The R4 version the definitions were compiled from. */
+export function fhirVersion(): string {
+  return coreDefinitions().fhirVersion;
+}
+
+/** The regular expression R4 gives a primitive type's values, or undefined. */
+export function primitivePattern(type: string): string | undefined {
+  return coreDefinitions().primitiveTypes[type] ?? undefined;
+}
+
+/** The codes of a required binding's value set, when it was expanded at build time. */
+export function valueSetCodes(url: string): ValueSetCodes | undefined {
+  coreDefinitions();
+  return valueSets.get(url);
+}
 
 /** One property of a type as FHIR JSON writes it: `valueQuantity` is the Quantity variant of `value[x]`. */
 export interface JsonProperty {
@@ -61,18 +116,28 @@ export interface JsonProperty {
   array: boolean;
 }
 
-const typeNames = new Set(Object.keys(r4Definitions.types));
-const r4ResourceTypes = new Set(r4Definitions.resourceTypes);
 const propertiesByType = new Map<string, Map<string, JsonProperty>>();
 
-/** Whether `name` is an R4 resource type (compiled or not). */
+/** Whether `name` is an R4 resource type. */
 export function isResourceType(name: string): boolean {
-  return r4ResourceTypes.has(name);
+  coreDefinitions();
+  return core?.resourceTypes.has(name) === true;
 }
 
-/** The definition of a compiled type, or undefined. */
+/** Every R4 resource type name. */
+export function resourceTypeNames(): string[] {
+  return [...coreDefinitions().resourceTypes];
+}
+
+/** The definition of an R4 type (a resource, a data type, a backbone element such as `Patient.contact`). */
 export function typeDefinition(name: string): TypeDefinition | undefined {
-  return typeNames.has(name) ? r4Definitions.types[name] : undefined;
+  const known = types.get(name);
+  if (known || unknownTypes.has(name)) return known;
+  coreDefinitions();
+  loadOwner(name);
+  const loaded = types.get(name);
+  if (!loaded) unknownTypes.add(name);
+  return loaded;
 }
 
 function choiceSuffix(type: string): string {
@@ -81,7 +146,7 @@ function choiceSuffix(type: string): string {
 }
 
 /**
- * The JSON properties of a compiled type, inherited ones included, by JSON name; undefined for an unknown type.
+ * The JSON properties of a type, inherited ones included, by JSON name; undefined for an unknown type.
  * @example jsonProperties('Observation')?.get('valueQuantity') // { name: 'value', type: 'Quantity', ... }
  */
 export function jsonProperties(typeName: string): Map<string, JsonProperty> | undefined {

@@ -23,7 +23,7 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The type of a value found where the definitions say nothing (an uncompiled resource type). */
+/** The type of a value found where the definitions say nothing (inside an element of an unknown type). */
 function untypedType(v: unknown): string {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'number') return 'decimal';

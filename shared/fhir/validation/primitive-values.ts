@@ -1,4 +1,4 @@
-import { r4Definitions } from '../definitions/r4-definitions.ts';
+import { primitivePattern } from '../definitions/r4-definitions.ts';
 import type { Issue } from '../operation-outcome.ts';
 import { narrativeProblems } from './narrative.ts';
 
@@ -16,7 +16,7 @@ const patterns = new Map<string, RegExp>();
 function pattern(type: string): RegExp | undefined {
   let regex = patterns.get(type);
   if (!regex) {
-    const source = r4Definitions.primitiveTypes[type];
+    const source = primitivePattern(type);
     if (!source) return undefined;
     regex = new RegExp(`^(?:${source})$`);
     patterns.set(type, regex);

@@ -1,4 +1,4 @@
-import { r4Definitions } from '../definitions/r4-definitions.ts';
+import { valueSetCodes } from '../definitions/r4-definitions.ts';
 import type { Issue } from '../operation-outcome.ts';
 
 type Codes = Map<string, Set<string>>;
@@ -8,7 +8,7 @@ const expansions = new Map<string, Codes>();
 function codesOf(valueSet: string): Codes | undefined {
   let codes = expansions.get(valueSet);
   if (!codes) {
-    const compiled = r4Definitions.valueSets[valueSet];
+    const compiled = valueSetCodes(valueSet);
     if (!compiled) return undefined;
     codes = new Map(Object.entries(compiled).map(([system, list]) => [system, new Set(list)]));
     expansions.set(valueSet, codes);

@@ -3,17 +3,16 @@ import {
   isResourceType,
   type JsonProperty,
   jsonProperties,
-  typeDefinition,
 } from '../definitions/r4-definitions.ts';
 import type { Issue } from '../operation-outcome.ts';
 import { checkAttachmentSize } from './attachment-size.ts';
 import { checkBundleRules } from './bundle-rules.ts';
 import { FhirNode, isPrimitiveType } from './fhirpath-values.ts';
 import { checkInvariants, type ResourceScope, typeConstraints } from './invariants.ts';
-import { checkJsonStructure } from './json-structure.ts';
 import { checkPrimitive } from './primitive-values.ts';
 import { checkReferenceTarget } from './reference-targets.ts';
 import { checkRequiredBinding } from './required-bindings.ts';
+import { checkCanonical, checkCodingSystem } from './uri-rules.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -179,6 +178,7 @@ class ResourceWalker {
       if (value === null && !hasExtra) this.problem('structure', 'null is not allowed in FHIR JSON', path);
       if (value !== undefined && value !== null) {
         checkPrimitive(value, type, path, this.issues);
+        if (type === 'canonical') checkCanonical(value, path, this.issues);
         if (element.binding) checkRequiredBinding(value, type, element.binding, path, this.issues);
       }
       if (extra === null && value === undefined) {
@@ -215,6 +215,7 @@ class ResourceWalker {
     if (element.binding) checkRequiredBinding(value, type, element.binding, path, this.issues);
     if (element.targets) checkReferenceTarget(value, element.targets, path, this.issues);
     if (type === 'Attachment') checkAttachmentSize(value, path, this.issues);
+    if (type === 'Coding') checkCodingSystem(value, path, this.issues);
     const node = new FhirNode(value, type);
     checkInvariants(node, constraintsOf(type), path, this.scope, this.issues);
     if (element.constraints) checkInvariants(node, element.constraints, path, this.scope, this.issues);
@@ -258,9 +259,7 @@ function nestedResource(
     problem('required', 'A resource must have a resourceType');
   } else if (!isResourceType(type)) {
     problem('structure', `'${type}' is not an R4 resource type`);
-  } else if (typeDefinition(type)) {
-    validateCompiledResource(value, path, issues, contained ? scope.resource : undefined);
   } else {
-    checkJsonStructure(value, path, issues);
+    validateCompiledResource(value, path, issues, contained ? scope.resource : undefined);
   }
 }
