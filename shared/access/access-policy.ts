@@ -87,8 +87,7 @@ export function resourceVisible(
 /**
  * Whether a resource is hidden from the caller (CONTRACT §4): another organisation's restricted or very
  * restricted resource, whatever the purpose; or, under the patient's objection, another organisation's
- * clinical resource, unless break-glass. What is hidden does not exist for the caller on any path, whether or
- * not it has a relationship, so this is asked before anything else.
+ * clinical resource, unless break-glass. What is hidden does not exist for the caller on any path.
  */
 export function hiddenFrom(
   caller: Caller,

@@ -23,8 +23,8 @@ export interface AccessSpec {
   /** A different rule from the record's relationship rule (the audit trail's own). */
   decide?: (caller: Caller, facts: RecordAccessFacts) => RecordAccessDecision;
   /**
-   * The 404 when what is asked for is absent or hidden from the caller, asked before the relationship: what is
-   * hidden does not exist for the caller on any path (CONTRACT §4).
+   * The 404 when what is asked for is hidden from the caller, asked once the caller may read the record at
+   * all: what is hidden does not exist for the caller on any path (CONTRACT §4), deleted or not.
    */
   absent?: (facts: RecordAccessFacts, resources: StoredResource[]) => NotFoundError | undefined;
   /** The read stands whether or not the patient is registered (the audit trail, always open to the auditor). */
@@ -71,17 +71,17 @@ export async function auditedRecordAccess<T>(
       events,
     });
 
-  const absent = spec.absent?.(facts, resources);
-  if (absent) {
-    await audit('4', [], absent.issues[0]?.diagnostics);
-    throw absent;
-  }
   // The relationship is decided before registration: no one has a relationship with a patient who is not
   // registered, so "not registered" and "no relationship" answer the same 403 to a caller without one.
   const decision = (spec.decide ?? defaultDecision(ctx, spec))(ctx.caller, facts);
   if (!decision.allowed) {
     await audit('4', [], decision.reason);
     throw new ForbiddenError(decision.reason);
+  }
+  const absent = spec.absent?.(facts, resources);
+  if (absent) {
+    await audit('4', [], absent.issues[0]?.diagnostics);
+    throw absent;
   }
   if (!facts.patientRegistered && !spec.registrationAside) {
     await audit('4', [], 'Patient not registered');

@@ -48,7 +48,7 @@ async function hiddenFromWriter(ctx: RequestContext, stored: StoredResource, pat
 
 /**
  * Checks, before an update or delete of an existing resource, that the caller may make it, answering as a
- * read would where it may not: 404 when the resource is hidden from the caller, 403 without a relationship,
+ * read would where it may not: 403 without a relationship, 404 when the resource is hidden from the caller,
  * 410 when it was deleted (nothing brings a deleted id back), and 403 naming no one when it is another
  * organisation's. Every refusal is audited.
  */
@@ -62,11 +62,11 @@ export async function assertChangeable(
   const refuse = (error: ForbiddenError | NotFoundError | GoneError) =>
     auditedRefusal(ctx, patient, interaction, error);
   const { hidden, facts } = await hiddenFromWriter(ctx, stored, patient);
-  if (hidden) throw await refuse(absent(type, id));
   if (facts) {
     const decision = decideRecordAccess(ctx.caller, 'TREAT', facts, type, 'r');
     if (!decision.allowed) throw await refuse(new ForbiddenError(decision.reason));
   }
+  if (hidden) throw await refuse(absent(type, id));
   if (stored.deleted && interaction === 'update') {
     throw await refuse(new GoneError(`${type}/${id} has been deleted: a deleted id is never used again`));
   }

@@ -27,8 +27,7 @@ async function whereIs(type: string, id: string): Promise<{ partition?: string; 
 /**
  * Reads from a patient's record under the access rules (relationship, objection, labels) with the access
  * audited; resources outside any patient's record (Organization) need only the scope. A resource hidden from
- * the caller is absent: the same 404 as one that never existed, before the relationship is asked and whether
- * or not it was deleted. `seen` tells the read which of the resource's versions the caller may see.
+ * the caller is absent: the same 404 as one that never existed, whether or not it was deleted. `seen` tells the read which of the resource's versions the caller may see.
  */
 async function guarded<T>(
   ctx: RequestContext,

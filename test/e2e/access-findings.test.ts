@@ -65,6 +65,16 @@ function textDocument(nhs: string, text: string, extra: Record<string, unknown> 
   };
 }
 
+/** An open outpatient Encounter the organisation records: its care context, hence its relationship (CONTRACT §4). */
+async function careContext(role: OrganisationRole, nhs: string): Promise<void> {
+  await create(role, {
+    resourceType: 'Encounter',
+    status: 'in-progress',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+    subject: { reference: `Patient/${nhs}` },
+  });
+}
+
 async function auditTrail(nhs: string): Promise<AuditEvent[]> {
   const response = await fhirFetch('auditor', `/AuditEvent?patient=Patient/${nhs}&_count=100`);
   expect(response.status).toBe(200);
@@ -76,18 +86,25 @@ const binaryPath = (url: string) => url.slice(url.indexOf('/Binary/'));
 describe('finding 1: a deleted resource is never taken over', () => {
   it('a very restricted Condition, once deleted, is 404 to others on PUT and history, 410 to its contributor', async () => {
     const nhs = await registered();
+    await careContext('acute', nhs);
     const id = await create('gp', condition(nhs, labelled('V'), 'Very restricted text'));
     expect((await fhirFetch('gp', `/Condition/${id}`, { method: 'DELETE' })).status).toBe(204);
 
-    const takeOver = await fhirFetch('community', `/Condition/${id}`, {
-      method: 'PUT',
-      body: { ...condition(nhs, undefined, 'Taken over'), id },
-    });
-    expect(takeOver.status).toBe(404);
-    expect(JSON.stringify(takeOver.body)).not.toContain('A81001');
-    const history = await fhirFetch('community', `/Condition/${id}/_history/1`);
-    expect(history.status).toBe(404);
-    expect(JSON.stringify(history.body)).not.toContain('Very restricted text');
+    // With a relationship, the hidden id is absent (404); without one, the record is closed (403).
+    for (const [role, status] of [
+      ['acute', 404],
+      ['community', 403],
+    ] as const) {
+      const takeOver = await fhirFetch(role, `/Condition/${id}`, {
+        method: 'PUT',
+        body: { ...condition(nhs, undefined, 'Taken over'), id },
+      });
+      expect(takeOver.status).toBe(status);
+      expect(JSON.stringify(takeOver.body)).not.toContain('A81001');
+      const history = await fhirFetch(role, `/Condition/${id}/_history/1`);
+      expect(history.status).toBe(status);
+      expect(JSON.stringify(history.body)).not.toContain('Very restricted text');
+    }
 
     const revive = await fhirFetch('gp', `/Condition/${id}`, {
       method: 'PUT',
@@ -99,6 +116,7 @@ describe('finding 1: a deleted resource is never taken over', () => {
 
   it('a deleted DocumentReference stays deleted and its Binary stays gone', async () => {
     const nhs = await registered();
+    await careContext('acute', nhs);
     const created = await fhirFetch('gp', '/DocumentReference', {
       method: 'POST',
       body: textDocument(nhs, 'A letter only the GP wrote', { meta: labelled('V') }),
@@ -118,7 +136,7 @@ describe('finding 1: a deleted resource is never taken over', () => {
       },
     });
     expect(takeOver.status).toBe(404);
-    expect((await fhirFetch('acute', binary, { headers: {} })).status).toBe(404);
+    expect((await fhirFetch('acute', binary)).status).toBe(404);
     expect((await fhirFetch('gp', binary)).status).toBe(410);
   });
 });
