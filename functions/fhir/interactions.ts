@@ -94,26 +94,32 @@ export const interactions: Record<string, Interaction> = {
   transaction: async (r) => {
     const ctx = context(r);
     const body = fhirRequestBody(r.event);
-    return idempotentPost(
-      { clientId: ctx.caller.clientId, requestId: r.event.headers['x-request-id'], path: r.event.path },
-      async () =>
-        fhirResponse(
-          200,
-          await processBundle(body, ctx, async (_method, url) => {
-            const [type, id, history, vid] = url.split('?')[0]?.replace(/^\//, '').split('/') ?? [];
-            const stored =
-              history === '_history' && vid
-                ? await readResourceVersion(type as string, id as string, vid, ctx)
-                : await readResource(type as string, id as string, ctx);
-            return { status: 200, resource: stored.resource };
-          }),
-        ),
+    const key = {
+      clientId: ctx.caller.clientId,
+      requestId: r.event.headers['x-request-id'],
+      path: r.event.path,
+    };
+    const bundle = await processBundle(
+      body,
+      ctx,
+      async (_method, url) => {
+        const [type, id, history, vid] = url.split('?')[0]?.replace(/^\//, '').split('/') ?? [];
+        const stored =
+          history === '_history' && vid
+            ? await readResourceVersion(type as string, id as string, vid, ctx)
+            : await readResource(type as string, id as string, ctx);
+        return { status: 200, resource: stored.resource };
+      },
+      (writes) => idempotentPost(key, writes),
     );
+    return fhirResponse(200, bundle);
   },
 
   validate: async (r) => {
-    context(r);
     const mode = r.event.queryStringParameters?.mode;
-    return fhirResponse(200, await validateOperation(param(r, 'type'), fhirRequestBody(r.event), mode));
+    return fhirResponse(
+      200,
+      await validateOperation(param(r, 'type'), fhirRequestBody(r.event), mode, context(r)),
+    );
   },
 };

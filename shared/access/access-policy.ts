@@ -75,10 +75,31 @@ export function resourceVisible(
   resource: Resource,
   contributor: string,
 ): boolean {
-  const own = contributor === caller.odsCode;
-  if (!own && isRestricted(resource)) return false;
-  if (!facts.sharingObjection || decision.basis === 'break-glass' || own) return true;
-  return resourceType(resource.resourceType)?.visibleUnderObjection === true;
+  return !hiddenFrom(
+    caller,
+    decision.basis === 'break-glass' ? 'ETREAT' : 'TREAT',
+    facts,
+    resource,
+    contributor,
+  );
+}
+
+/**
+ * Whether a resource is hidden from the caller (CONTRACT §4): another organisation's restricted or very
+ * restricted resource, whatever the purpose; or, under the patient's objection, another organisation's
+ * clinical resource, unless break-glass. What is hidden does not exist for the caller on any path.
+ */
+export function hiddenFrom(
+  caller: Caller,
+  purpose: 'TREAT' | 'ETREAT',
+  facts: RecordAccessFacts,
+  resource: Resource,
+  contributor: string,
+): boolean {
+  if (contributor === caller.odsCode) return false;
+  if (isRestricted(resource)) return true;
+  if (!facts.sharingObjection || purpose === 'ETREAT') return false;
+  return resourceType(resource.resourceType)?.visibleUnderObjection !== true;
 }
 
 /** True when a resource carries a restricted (`R`) or very restricted (`V`) confidentiality label. */
@@ -100,7 +121,7 @@ export function mayChange(
 ): string | undefined {
   if (!hasScope(caller.scopes, resourceType, permission))
     return `The client's scopes do not allow ${permission} on ${resourceType}`;
-  if (contributor !== caller.odsCode)
-    return `Only the contributing organisation (${contributor}) may change this resource`;
+  // The contributor is not named: the message must read the same whoever contributed it.
+  if (contributor !== caller.odsCode) return 'Only the contributing organisation may change this resource';
   return undefined;
 }

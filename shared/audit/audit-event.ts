@@ -12,10 +12,19 @@ export interface PurposeOfUse {
   breakGlassReason?: string;
 }
 
+/** The national RBAC job role codes (`NHSD-End-User-Role`), as NHS England's FHIR APIs code them. */
+export const JOB_ROLE_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/NHSDigital-SDS-JobRoleCode';
+
+/** The person using the supplier system: their SDS user id and, when given, their national RBAC role. */
+export interface EndUser {
+  id: string;
+  role?: string;
+}
+
 /** What happened, for the audit trail. */
 export interface AuditFacts {
   caller: Caller;
-  endUser?: string;
+  endUser?: EndUser;
   purpose: PurposeOfUse;
   /** The FHIR restful interaction (`read`, `create`, `search-type`, `operation`…). */
   interaction: string;
@@ -95,7 +104,10 @@ export function auditEvent(facts: AuditFacts): AuditEvent & { id: string; record
       ...(facts.endUser
         ? [
             {
-              who: { identifier: { system: END_USER_SYSTEM, value: facts.endUser } },
+              who: { identifier: { system: END_USER_SYSTEM, value: facts.endUser.id } },
+              ...(facts.endUser.role
+                ? { role: [{ coding: [{ system: JOB_ROLE_SYSTEM, code: facts.endUser.role }] }] }
+                : {}),
               requestor: true,
               purposeOfUse,
             },

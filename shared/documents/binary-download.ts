@@ -1,8 +1,8 @@
-import { resourceVisible } from '../access/access-policy.ts';
 import { GoneError, NotFoundError } from '../fhir/operation-outcome.ts';
 import { assertResourceId } from '../fhir/resource-id.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { auditedRecordAccess } from '../interactions/audited-access.ts';
+import { hiddenFromCaller } from '../interactions/hidden-means-absent.ts';
 import { currentKey, PATIENT_PREFIX } from '../service/table-design.ts';
 import { readBinaryPointer } from './binary-store.ts';
 import { presignDownload } from './document-bucket.ts';
@@ -26,14 +26,19 @@ export async function binaryDownloadUrl(binaryId: string, ctx: RequestContext): 
   return auditedRecordAccess(
     ctx,
     patient,
-    { interaction: 'read', resourceType: 'DocumentReference', permission: 'r', resourceKeys: [documentKey] },
-    async ({ decision, facts, resources: [document] }) => {
-      if (
-        !document ||
-        !resourceVisible(ctx.caller, decision, facts, document.resource, document.contributor)
-      ) {
-        throw new NotFoundError(`Binary/${binaryId} is not known`);
-      }
+    {
+      interaction: 'read',
+      resourceType: 'DocumentReference',
+      permission: 'r',
+      resourceKeys: [documentKey],
+      // A Binary whose document is hidden from the caller is absent, as the document is.
+      absent: (facts, [document]) =>
+        !document || hiddenFromCaller(ctx, facts, document)
+          ? new NotFoundError(`Binary/${binaryId} is not known`)
+          : undefined,
+    },
+    async ({ resources: [document] }) => {
+      if (!document) throw new NotFoundError(`Binary/${binaryId} is not known`);
       if (document.deleted) {
         throw new GoneError(
           `Binary/${binaryId} belongs to DocumentReference/${pointer.documentReference}, which has been deleted`,

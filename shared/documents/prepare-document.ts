@@ -3,6 +3,7 @@ import { mayChange } from '../access/access-policy.ts';
 import { type Issue, PayloadTooLargeError, UnprocessableEntityError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { refusedChange } from '../interactions/audited-access.ts';
+import { presentForWriter } from '../interactions/hidden-means-absent.ts';
 import { withServerMeta } from '../record/contributor.ts';
 import { partitionOf, type ResourceWrite, readCurrent } from '../record/record-store.ts';
 import {
@@ -157,7 +158,8 @@ async function supersessions(
       target,
       partitionOf('DocumentReference', target, patient),
     );
-    if (!older || older.deleted) {
+    // Missing, deleted and hidden from the caller answer alike, so replacing tells nothing of what is hidden.
+    if (!older || !(await presentForWriter(ctx, older, patient))) {
       throw new UnprocessableEntityError(
         `DocumentReference/${target}, which this document replaces, is not in this patient's record`,
       );

@@ -15,14 +15,15 @@ const RETRY_WINDOW_SECONDS = 24 * 60 * 60;
 let persistence: DynamoDBPersistenceLayer | undefined;
 
 /**
- * Runs a POST at most once per client and `X-Request-ID` within 24 hours, with Powertools idempotency: a
- * retry gets the first response and creates nothing new; a retry while the first is still running gets 409.
- * Failures are not remembered, so a corrected retry can succeed. Without an `X-Request-ID` it just runs.
+ * Runs the writes of a POST at most once per client and `X-Request-ID` within 24 hours, with Powertools
+ * idempotency: a retry gets the first answer (any JSON value) and creates nothing new; a retry while the
+ * first is still running gets 409. Failures are not remembered, so a corrected retry can succeed. Without an
+ * `X-Request-ID` it just runs. Only writes go through it: a read is authorised and audited every time.
  */
-export async function idempotentPost(
+export async function idempotentPost<T = APIGatewayProxyResult>(
   key: { clientId: string; requestId: string | undefined; path: string },
-  run: () => Promise<APIGatewayProxyResult>,
-): Promise<APIGatewayProxyResult> {
+  run: () => Promise<T>,
+): Promise<T> {
   const table = process.env.IDEMPOTENCY_TABLE_NAME;
   if (!key.requestId || !table) return run();
   persistence ??= new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb });

@@ -22,6 +22,13 @@ export interface AccessSpec {
   query?: string;
   /** A different rule from the record's relationship rule (the audit trail's own). */
   decide?: (caller: Caller, facts: RecordAccessFacts) => RecordAccessDecision;
+  /**
+   * The 404 when what is asked for is hidden from the caller, asked once the caller may read the record at
+   * all: what is hidden does not exist for the caller on any path (CONTRACT §4), deleted or not.
+   */
+  absent?: (facts: RecordAccessFacts, resources: StoredResource[]) => NotFoundError | undefined;
+  /** The read stands whether or not the patient is registered (the audit trail, always open to the auditor). */
+  registrationAside?: true;
 }
 
 /** What a permitted read is given to work with. */
@@ -64,14 +71,21 @@ export async function auditedRecordAccess<T>(
       events,
     });
 
-  if (!facts.patientRegistered) {
-    await audit('4', [], 'Patient not registered');
-    throw new NotFoundError(`Patient/${nhsNumber} is not registered`);
-  }
+  // The relationship is decided before registration: no one has a relationship with a patient who is not
+  // registered, so "not registered" and "no relationship" answer the same 403 to a caller without one.
   const decision = (spec.decide ?? defaultDecision(ctx, spec))(ctx.caller, facts);
   if (!decision.allowed) {
     await audit('4', [], decision.reason);
     throw new ForbiddenError(decision.reason);
+  }
+  const absent = spec.absent?.(facts, resources);
+  if (absent) {
+    await audit('4', [], absent.issues[0]?.diagnostics);
+    throw absent;
+  }
+  if (!facts.patientRegistered && !spec.registrationAside) {
+    await audit('4', [], 'Patient not registered');
+    throw new NotFoundError(`Patient/${nhsNumber} is not registered`);
   }
   let result: { value: T; references: string[] };
   try {
@@ -103,19 +117,29 @@ function defaultDecision(ctx: RequestContext, spec: AccessSpec) {
 }
 
 /** Audits a refused change to a patient's record (outcome 4) and returns the 403 to throw. */
-export async function refusedChange(
+export function refusedChange(
   ctx: RequestContext,
   nhsNumber: string,
   interaction: 'create' | 'update' | 'delete',
   reason: string,
 ): Promise<ForbiddenError> {
+  return auditedRefusal(ctx, nhsNumber, interaction, new ForbiddenError(reason));
+}
+
+/** Audits a change to a patient's record refused with `error` (outcome 4) and returns the error to throw. */
+export async function auditedRefusal<E extends OperationOutcomeError>(
+  ctx: RequestContext,
+  nhsNumber: string,
+  interaction: 'create' | 'update' | 'delete',
+  error: E,
+): Promise<E> {
   await writeAudit(ctx, nhsNumber, {
     interaction,
     action: interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : 'D',
     outcome: '4',
-    outcomeDesc: reason,
+    outcomeDesc: error.issues[0]?.diagnostics,
   });
-  return new ForbiddenError(reason);
+  return error;
 }
 
 /** Writes one journal entry on its own: this request's AuditEvent and any events it raises. */

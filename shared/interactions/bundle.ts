@@ -21,6 +21,14 @@ export const MAX_BATCH_ENTRIES = 200;
 /** Reads the server answers inside a Bundle, after its writes. */
 export type BundleRead = (method: 'GET', url: string) => Promise<{ status: number; resource?: Resource }>;
 
+/**
+ * Runs a Bundle's writes at most once (`X-Request-ID`), answering a retry with their first responses. Reads
+ * never go through it: they are authorised and audited afresh every time (CONTRACT §4).
+ */
+export type WritesOnce = <T>(writes: () => Promise<T>) => Promise<T>;
+
+const runNow: WritesOnce = (writes) => writes();
+
 type Method = 'POST' | 'PUT' | 'DELETE' | 'GET';
 // FHIR's processing order for a transaction: deletes, then creates, then updates, then reads.
 const ORDER: Record<Method, number> = { DELETE: 0, POST: 1, PUT: 2, GET: 3 };
@@ -45,6 +53,7 @@ export async function processBundle(
   body: Record<string, unknown>,
   ctx: RequestContext,
   read: BundleRead,
+  once: WritesOnce = runNow,
 ): Promise<Bundle> {
   if (body.resourceType !== 'Bundle') {
     throw new BadRequestError('POST to the base takes a Bundle of type transaction or batch', 'invalid', [
@@ -62,10 +71,15 @@ export async function processBundle(
       `A ${type} takes at most ${limit} entries; this one has ${entries.length}`,
     );
   }
-  return type === 'transaction' ? transaction(entries, ctx, read) : batch(entries, ctx, read);
+  return type === 'transaction' ? transaction(entries, ctx, read, once) : batch(entries, ctx, read, once);
 }
 
-async function transaction(entries: BundleEntry[], ctx: RequestContext, read: BundleRead): Promise<Bundle> {
+async function transaction(
+  entries: BundleEntry[],
+  ctx: RequestContext,
+  read: BundleRead,
+  once: WritesOnce,
+): Promise<Bundle> {
   const parsed = entries.map((e, i) => parseEntry(e, i, true));
   const seen = new Set<string>();
   for (const e of parsed) {
@@ -80,49 +94,74 @@ async function transaction(entries: BundleEntry[], ctx: RequestContext, read: Bu
     }
     seen.add(key);
   }
-  const assigned = await assignIds(parsed);
-  const plans: (WritePlan | undefined)[] = new Array(parsed.length);
-  for (const e of [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method])) {
-    if (e.method === 'GET') continue;
-    try {
-      const resource = e.resource ? rewriteReferences(e.resource, assigned) : undefined;
-      plans[e.index] = await planEntry(e, resource, ctx, assigned.get(e.fullUrl ?? ''));
-    } catch (error) {
-      throw atEntry(error, e.index);
-    }
-  }
-  await commitPlans(
-    plans.filter((p): p is WritePlan => p !== undefined),
-    ctx,
-    'transaction',
-  );
+  const writes = parsed.filter((e) => e.method !== 'GET');
+  const written = writes.length
+    ? await once(async () => {
+        const assigned = await assignIds(parsed);
+        const plans: (WritePlan | undefined)[] = new Array(parsed.length);
+        for (const e of [...writes].sort((a, b) => ORDER[a.method] - ORDER[b.method])) {
+          try {
+            const resource = e.resource ? rewriteReferences(e.resource, assigned) : undefined;
+            plans[e.index] = await planEntry(e, resource, ctx, assigned.get(e.fullUrl ?? ''));
+          } catch (error) {
+            throw atEntry(error, e.index);
+          }
+        }
+        await commitPlans(
+          plans.filter((p): p is WritePlan => p !== undefined),
+          ctx,
+          'transaction',
+        );
+        return writes.map((e) => writeResponse(plans[e.index], e));
+      })
+    : [];
   const response: BundleEntry[] = [];
-  for (const e of parsed) {
-    if (e.method === 'GET') response[e.index] = await readEntry(e, read);
-    else response[e.index] = writeResponse(plans[e.index], e);
-  }
+  for (const [i, e] of writes.entries()) response[e.index] = written[i] as BundleEntry;
+  for (const e of parsed) if (e.method === 'GET') response[e.index] = await readEntry(e, read);
   return { resourceType: 'Bundle', type: 'transaction-response', entry: response };
 }
 
-async function batch(entries: BundleEntry[], ctx: RequestContext, read: BundleRead): Promise<Bundle> {
+async function batch(
+  entries: BundleEntry[],
+  ctx: RequestContext,
+  read: BundleRead,
+  once: WritesOnce,
+): Promise<Bundle> {
+  const isRead = (entry: BundleEntry) => entry.request?.method === 'GET';
+  const writes = [...entries.entries()].filter(([, entry]) => !isRead(entry));
+  const written = writes.length
+    ? await once(async () => {
+        const answers: BundleEntry[] = [];
+        for (const [index, entry] of writes) {
+          answers.push(
+            await entryOutcome(async () => {
+              const e = parseEntry(entry, index, false);
+              const plan = await planEntry(e, e.resource, ctx);
+              if (plan) await commitPlans([plan], ctx);
+              return writeResponse(plan, e);
+            }),
+          );
+        }
+        return answers;
+      })
+    : [];
   const response: BundleEntry[] = [];
+  for (const [i, [index]] of writes.entries()) response[index] = written[i] as BundleEntry;
   for (const [index, entry] of entries.entries()) {
-    try {
-      const e = parseEntry(entry, index, false);
-      if (e.method === 'GET') {
-        response.push(await readEntry(e, read));
-        continue;
-      }
-      const plan = await planEntry(e, e.resource, ctx);
-      if (plan) await commitPlans([plan], ctx);
-      response.push(writeResponse(plan, e));
-    } catch (error) {
-      const failure = error instanceof OperationOutcomeError ? error : undefined;
-      if (!failure) throw error;
-      response.push({ response: { status: String(failure.status), outcome: failure.outcome } });
-    }
+    if (isRead(entry))
+      response[index] = await entryOutcome(async () => readEntry(parseEntry(entry, index, false), read));
   }
   return { resourceType: 'Bundle', type: 'batch-response', entry: response };
+}
+
+/** A batch entry's answer: its response, or its OperationOutcome when it failed on its own. */
+async function entryOutcome(run: () => Promise<BundleEntry>): Promise<BundleEntry> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof OperationOutcomeError)) throw error;
+    return { response: { status: String(error.status), outcome: error.outcome } };
+  }
 }
 
 function parseEntry(entry: BundleEntry, index: number, inTransaction: boolean): ParsedEntry {

@@ -3,13 +3,13 @@ import { resourceVisible } from '../access/access-policy.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import { assertNhsNumberId } from '../fhir/patient-identity.ts';
 import type { RequestContext } from '../http/request-context.ts';
-import { readRecordPage } from '../record/record-store.ts';
+import { readRecordPage, type StoredResource } from '../record/record-store.ts';
 import { cursorSecret } from '../search/cursor-secret.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../search/search-cursor.ts';
 import { formatQuery } from '../search/search-query.ts';
 import { MAX_COUNT } from '../search/search-request.ts';
 import { resourceType } from '../service/resource-types.ts';
-import { patientPartition } from '../service/table-design.ts';
+import { currentKey, patientPartition } from '../service/table-design.ts';
 import { auditedRecordAccess } from './audited-access.ts';
 
 /** A joined-up record page is larger by default than a search page; the ceiling is search's. */
@@ -27,7 +27,7 @@ interface EverythingRequest {
 /**
  * `GET /Patient/{nhs}/$everything`: the joined-up record, every resource the caller may see, each carrying
  * its contributor's tag. One DynamoDB Query a page (the patient's partition in key order), so its cost follows
- * this patient's record and nothing else; `next` pages by a tamper-proof cursor.
+ * this patient's record and nothing else; `next` pages by an encrypted, tamper-proof cursor.
  */
 export async function everything(
   type: string,
@@ -58,17 +58,29 @@ export async function everything(
     query: `$everything?${canonical}`,
   };
   return auditedRecordAccess(ctx, nhs, spec, async ({ facts, decision }) => {
-    const page = await readRecordPage(patientPartition(nhs), request.count, after);
-    const resources = page.resources
-      .filter((r) => !r.deleted)
-      .filter((r) => !request.types || request.types.has(r.resource.resourceType))
-      .filter((r) => !request.since || r.lastUpdated >= request.since)
-      .filter((r) => resourceVisible(ctx.caller, decision, facts, r.resource, r.contributor))
-      .map((r) => r.resource);
+    const shown = (r: StoredResource) =>
+      !r.deleted &&
+      (!request.types || request.types.has(r.resource.resourceType)) &&
+      (!request.since || r.lastUpdated >= request.since) &&
+      resourceVisible(ctx.caller, decision, facts, r.resource, r.contributor);
+    // A page is filled from what the caller may see, and has a next link only when one more such resource
+    // exists: no empty page, and no page count, gives away what is hidden. Usually one Query (`count + 1`
+    // items); more only where there are resources the caller may not see or did not ask for.
+    const found: StoredResource[] = [];
+    let startAfter = after;
+    while (found.length <= request.count) {
+      const page = await readRecordPage(patientPartition(nhs), request.count + 1, startAfter);
+      found.push(...page.resources.filter(shown));
+      if (!page.lastKey) break;
+      startAfter = page.lastKey;
+    }
+    const resources = found.slice(0, request.count).map((r) => r.resource);
     const self = `${ctx.fhirBase}/Patient/${nhs}/$everything`;
     const link = [{ relation: 'self', url: `${self}${canonical ? `?${canonical}` : ''}` }];
-    if (page.lastKey) {
-      const cursor = encodeCursor({ key: [], id: page.lastKey }, binding, secret);
+    const last = resources.at(-1);
+    if (found.length > request.count && last) {
+      const position = { key: [], id: currentKey(last.resourceType, last.id as string) };
+      const cursor = encodeCursor(position, binding, secret);
       const next = formatQuery([
         ...new URLSearchParams(canonical),
         ['_count', String(request.count)],

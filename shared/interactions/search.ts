@@ -40,7 +40,8 @@ export async function searchType(
     resourceType: type,
     permission: 's' as const,
     query: `${type}?${canonicalSearchQuery(request)}`,
-    ...(type === 'AuditEvent' ? { decide: decideAuditAccess } : {}),
+    // The audit trail stays open to the auditor whatever became of the patient's registration.
+    ...(type === 'AuditEvent' ? { decide: decideAuditAccess, registrationAside: true as const } : {}),
   };
   try {
     return await auditedRecordAccess(ctx, nhs, spec, async ({ facts, decision, patient }) => {

@@ -1,5 +1,6 @@
 import type { OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
-import { isResourceType } from '../fhir/definitions/r4-definitions.ts';
+import { decideRecordAccess } from '../access/access-policy.ts';
+import { isResourceType, typeDefinition } from '../fhir/definitions/r4-definitions.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
 import {
   BadRequestError,
@@ -10,7 +11,8 @@ import {
 } from '../fhir/operation-outcome.ts';
 import { patientOf } from '../fhir/patient-reference.ts';
 import { validateResource } from '../fhir/validation/validate-resource.ts';
-import { partitionOf, readCurrent } from '../record/record-store.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import { readAccessFacts } from '../record/access-facts-store.ts';
 import { identifiedByNhsNumber } from '../service/resource-types.ts';
 import { assertSupported } from './supported.ts';
 
@@ -18,13 +20,15 @@ export type ValidationMode = 'general' | 'create' | 'update';
 
 /**
  * The `$validate` operation: checks a resource against base FHIR R4 and, with mode `create` or `update`, the
- * rules a write would apply (NHS number, registered patient). Always an OperationOutcome; nothing is stored.
+ * rules a write would apply (NHS number, registered patient, a relationship with the patient). Always an
+ * OperationOutcome; nothing is stored.
  * The body is the resource, or a Parameters with `resource` (and optionally `mode`) parts.
  */
 export async function validateOperation(
   type: string,
   body: Record<string, unknown>,
   queryMode: string | undefined,
+  ctx: RequestContext,
 ): Promise<OperationOutcome> {
   // Any R4 type can be checked, served or not; only served types have write rules.
   if (!isResourceType(type)) throw new NotFoundError(`Resource type '${type}' is not known`);
@@ -39,7 +43,7 @@ export async function validateOperation(
     });
   }
   if (mode !== 'general' && !issues.some((i) => (i.severity ?? 'error') === 'error')) {
-    issues.push(...(await writeRuleIssues(resource as unknown as Resource, mode)));
+    issues.push(...(await writeRuleIssues(resource as unknown as Resource, mode, ctx)));
   }
   return issues.length
     ? operationOutcome(issues)
@@ -71,7 +75,11 @@ function operationInput(type: string, body: Record<string, unknown>, queryMode: 
   return { resource, mode: (mode ?? 'general') as ValidationMode };
 }
 
-async function writeRuleIssues(resource: Resource, mode: ValidationMode): Promise<Issue[]> {
+async function writeRuleIssues(
+  resource: Resource,
+  mode: ValidationMode,
+  ctx: RequestContext,
+): Promise<Issue[]> {
   if (identifiedByNhsNumber(resource.resourceType)) {
     const nhs = (resource as Patient).identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
     const id = mode === 'update' ? resource.id : nhs;
@@ -88,12 +96,16 @@ async function writeRuleIssues(resource: Resource, mode: ValidationMode): Promis
   }
   try {
     const nhs = patientOf(resource);
-    const patient = await readCurrent('Patient', nhs, partitionOf('Patient', nhs));
-    if (!patient || patient.deleted) {
+    const { facts } = await readAccessFacts(nhs, ctx.caller.odsCode);
+    const decision = decideRecordAccess(ctx.caller, 'TREAT', facts, resource.resourceType, 'c');
+    // Unaudited, so it tells an organisation without a relationship nothing about registration: one answer
+    // for "not registered" and "no relationship" (CONTRACT §4).
+    if (!decision.allowed || !facts.patientRegistered) {
       return [
         {
           code: 'processing',
-          diagnostics: 'The referenced patient is not registered in the shared care record',
+          diagnostics:
+            'The referenced patient is not registered, or this organisation has no legitimate relationship with them',
         },
       ];
     }

@@ -1,5 +1,4 @@
 import type { DocumentReference, Patient, Resource } from '@medplum/fhirtypes';
-import { mayChange } from '../access/access-policy.ts';
 import { hasScope } from '../access/scopes.ts';
 import { prepareDocument } from '../documents/prepare-document.ts';
 import { eventsForChange } from '../events/classify-change.ts';
@@ -7,7 +6,7 @@ import { safeguardingCodes } from '../events/safeguarding-codes.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
 import {
   BadRequestError,
-  NotFoundError,
+  GoneError,
   PreconditionFailedError,
   UnprocessableEntityError,
 } from '../fhir/operation-outcome.ts';
@@ -21,6 +20,7 @@ import { newRecordId } from '../record/record-id.ts';
 import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { refusedChange } from './audited-access.ts';
+import { absent, assertChangeable } from './hidden-means-absent.ts';
 import { assertSupported, locate } from './supported.ts';
 import type { WritePlan } from './write-plan.ts';
 
@@ -46,7 +46,8 @@ export async function planCreate(
   if (isPatient) {
     id = nhsNumberFromIdentifier(resource as Patient);
     previous = await readCurrent(type, id, partitionOf(type, id));
-    if (previous && !previous.deleted) {
+    if (previous?.deleted) throw new GoneError(`Patient/${id} has been deleted: its record is never reused`);
+    if (previous) {
       throw new UnprocessableEntityError(
         `Patient ${id} is already registered: update it with PUT and If-Match`,
         [
@@ -90,8 +91,11 @@ export async function planUpdate(
   if (isPatient) {
     resource = withNhsNumberIdentifier(resource as Patient, id);
   } else if (!previous) {
-    throw new NotFoundError(`${type}/${id} is not known: create it with POST, the server assigns ids`);
+    throw absent(type, id);
   }
+  // What exists is checked as its own record says, before anything about the body: a hidden or deleted
+  // resource answers as a read would, whatever the body claims.
+  if (previous) await assertChangeable(ctx, previous, patientIn(previous), 'update');
   const patient = isPatient ? id : patientOf(resource);
   if (previous && !isPatient && previous.partition !== partitionOf(type, id, patient)) {
     throw new BadRequestError(
@@ -99,15 +103,11 @@ export async function planUpdate(
       'invariant',
     );
   }
-  const live = previous && !previous.deleted ? previous : undefined;
-  const refusal = live
-    ? mayChange(ctx.caller, type, 'u', live.contributor)
-    : hasScope(ctx.caller.scopes, type, 'c')
-      ? undefined
-      : `The client's scopes do not allow creating ${type}`;
-  if (refusal) throw await refusedChange(ctx, patient, live ? 'update' : 'create', refusal);
-  if (live) assertCurrentVersion(ifMatch, live.versionId);
-  return plan(previous && !previous.deleted ? 'update' : 'create', resource, patient, previous, ctx);
+  if (!previous && !hasScope(ctx.caller.scopes, type, 'c')) {
+    throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
+  }
+  if (previous) assertCurrentVersion(ifMatch, previous.versionId);
+  return plan(previous ? 'update' : 'create', resource, patient, previous, ctx);
 }
 
 /**
@@ -122,11 +122,10 @@ export async function planDelete(
 ): Promise<WritePlan | undefined> {
   assertSupported(type, 'delete');
   const previous = await readCurrent(type, id, locate(type, id));
-  if (!previous) throw new NotFoundError(`${type}/${id} is not known`);
+  if (!previous) throw absent(type, id);
+  const patient = patientIn(previous);
+  await assertChangeable(ctx, previous, patient, 'delete');
   if (previous.deleted) return undefined;
-  const patient = identifiedByNhsNumber(type) ? id : patientOf(previous.resource);
-  const refusal = mayChange(ctx.caller, type, 'd', previous.contributor);
-  if (refusal) throw await refusedChange(ctx, patient, 'delete', refusal);
   if (ifMatch !== undefined && ifMatch !== previous.versionId) {
     throw new PreconditionFailedError(
       `If-Match W/"${ifMatch}" is stale: the current version is W/"${previous.versionId}"`,
@@ -188,6 +187,12 @@ async function plan(
     }),
     ...(document ? { related: document.related, items: document.items, staged: document.staged } : {}),
   };
+}
+
+/** The NHS number of the record a stored resource is in. */
+function patientIn(stored: StoredResource): string {
+  const { resourceType: type, id } = stored.resource as Resource & { id: string };
+  return identifiedByNhsNumber(type) ? id : patientOf(stored.resource);
 }
 
 function nhsNumberFromIdentifier(patient: Patient): string {

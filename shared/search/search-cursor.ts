@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import { canonicalSearchQuery } from './search-query.ts';
 import type { SearchRequest } from './search-request.ts';
@@ -21,7 +21,9 @@ export interface CursorOptions {
 }
 
 const DEFAULT_TTL_SECONDS = 3600;
-const CURSOR_PATTERN = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/;
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]{40,2800}$/;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 /** One message for every failure, so a caller learns nothing about which check failed. */
 function invalidCursor(): BadRequestError {
@@ -41,20 +43,31 @@ export function cursorBinding(request: SearchRequest, clientId: string): CursorB
   };
 }
 
-function signature(payload: string, binding: CursorBinding, secret: string): Buffer {
+function bound(binding: CursorBinding): Buffer {
+  return Buffer.from(
+    JSON.stringify([binding.resourceType, binding.patient ?? null, binding.query, binding.clientId]),
+  );
+}
+
+const keys = new Map<string, Buffer>();
+
+/** The AES-256 key for cursors, derived from the cursor secret with HKDF-SHA-256 (and kept per secret). */
+function cursorKey(secret: string): Buffer {
   if (!secret) throw new Error('A paging cursor needs a secret');
-  const bound = JSON.stringify([
-    binding.resourceType,
-    binding.patient ?? null,
-    binding.query,
-    binding.clientId,
-  ]);
-  return createHmac('sha256', secret).update(`search-cursor.v1\n${payload}\n${bound}`).digest();
+  let key = keys.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secret, '', 'search-cursor.v2', 32));
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /**
- * An opaque, tamper-proof cursor for the page after `position`: a base64url JSON payload (the keyset position
- * and an expiry) and an HMAC-SHA-256 over it and the binding, which is never itself in the cursor.
+ * An opaque, tamper-proof cursor for the page after `position`: the position and an expiry, encrypted with
+ * AES-256-GCM under a key derived from the cursor secret, with the binding as additional authenticated data
+ * (so it is never in the cursor, yet a cursor answers only its own search). A caller can read nothing from
+ * it, not even the id of the last resource it was shown. Node's AES-GCM rather than jose's JWE: the search
+ * runner that pages is synchronous and pure, and jose is asynchronous only.
  * @example encodeCursor({ key: [1709632800000], id: 'obs-1' }, cursorBinding(request, clientId), secret)
  */
 export function encodeCursor(
@@ -65,10 +78,13 @@ export function encodeCursor(
 ): string {
   const now = options.now ?? Date.now();
   const expires = Math.floor(now / 1000) + (options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-  const payload = Buffer.from(JSON.stringify({ k: position.key, i: position.id, x: expires })).toString(
-    'base64url',
-  );
-  return `${payload}.${signature(payload, binding, secret).toString('base64url')}`;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', cursorKey(secret), iv).setAAD(bound(binding));
+  const sealed = Buffer.concat([
+    cipher.update(JSON.stringify({ k: position.key, i: position.id, x: expires })),
+    cipher.final(),
+  ]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
 }
 
 function isPosition(value: unknown): value is { k: (number | null)[]; i: string; x: number } {
@@ -93,15 +109,20 @@ export function decodeCursor(
   secret: string,
   options: CursorOptions = {},
 ): SortPosition {
-  const m = CURSOR_PATTERN.exec(cursor);
-  if (!m) throw invalidCursor();
-  const [, payload = '', mac = ''] = m;
-  const given = Buffer.from(mac, 'base64url');
-  const expected = signature(payload, binding, secret);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
+  if (!CURSOR_PATTERN.test(cursor)) throw invalidCursor();
+  const bytes = Buffer.from(cursor, 'base64url');
+  // Only the one spelling this server writes: no two cursors decode to the same bytes.
+  if (bytes.toString('base64url') !== cursor || bytes.length <= IV_BYTES + TAG_BYTES) throw invalidCursor();
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', cursorKey(secret), bytes.subarray(0, IV_BYTES))
+      .setAAD(bound(binding))
+      .setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    const plain = Buffer.concat([
+      decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    decoded = JSON.parse(plain.toString('utf8'));
   } catch {
     throw invalidCursor();
   }

@@ -49,7 +49,8 @@ const isSharingObjection = (resource: Resource): boolean =>
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   Patient: {
-    interactions: ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'],
+    // Never deleted through the API (405): the registered GP marks it inactive or records a death instead.
+    interactions: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'],
     identity: 'nhs-number',
     visibleUnderObjection: true,
     raises: ['Patient.Deceased'],

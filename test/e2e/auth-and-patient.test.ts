@@ -152,10 +152,12 @@ describe('Patient PUT and GET (CONTRACT §3)', () => {
     expect(get.status).toBe(400);
   });
 
-  it('answers 404 with an OperationOutcome for a valid NHS number with no record', async () => {
+  it('answers a valid NHS number with no record as one with no relationship: 403 with an OperationOutcome', async () => {
+    // CONTRACT §4: no one has a relationship with a patient who is not registered, and the answer must not
+    // tell an organisation without one whether a patient is registered.
     const fhir = await fhirClient('gp');
     const get = await failure(fhir.read({ resourceType: 'Patient', id: '9000000041' }));
-    expect(get.status).toBe(404);
+    expect(get.status).toBe(403);
     expect(get.data.resourceType).toBe('OperationOutcome');
   });
 
@@ -188,7 +190,7 @@ describe('Patient PUT and GET (CONTRACT §3)', () => {
       expect(((await response.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
     }
     const read = await fetch(url, { headers: auth });
-    expect(read.status).toBe(404);
+    expect(read.status).toBe(403);
   });
 
   it('answers a call with no token, or a forged one, with 401 and an OperationOutcome', async () => {

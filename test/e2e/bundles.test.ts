@@ -92,7 +92,8 @@ describe('transaction Bundles', () => {
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body)).toContain('Entry 2');
     expect(await recordSnapshot(nhs)).toEqual(before);
-    expect((await fhirFetch('gp', `/Patient/${nhs}`)).status).toBe(404);
+    // Not registered: to the practice, as to anyone, no relationship (403).
+    expect((await fhirFetch('gp', `/Patient/${nhs}`)).status).toBe(403);
   });
 
   it('leaves the table as it was when one entry names a stale version (If-Match)', async () => {

@@ -1,8 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RequestContext } from '#shared/http/request-context';
 import { validateOperation } from '#shared/interactions/validate';
 import { r4ResourceTypeNames, validInstance } from '../support/minimal-r4-instances.ts';
+
+/** Mode general checks base R4 only: no access decision reads the caller. */
+const generalContext: RequestContext = {
+  caller: { clientId: 'validator-test', odsCode: 'A81001', role: 'gp', scopes: [] },
+  purpose: { code: 'TREAT' },
+  fhirBase: 'http://localhost/FHIR/R4',
+};
 
 const examplesFolder = join(import.meta.dirname, '../../../shared/fhir-test-cases/examples');
 
@@ -34,7 +42,7 @@ describe('$validate knows every R4 resource type', () => {
   });
 
   it.each(cases)('accepts a valid %s (%s) with a 200 OperationOutcome', async (type, _source, resource) => {
-    const outcome = await validateOperation(type, structuredClone(resource), undefined);
+    const outcome = await validateOperation(type, structuredClone(resource), undefined, generalContext);
 
     expect(outcome.resourceType).toBe('OperationOutcome');
     expect(outcome.issue.filter((i) => i.severity === 'error' || i.severity === 'fatal')).toEqual([]);
@@ -43,7 +51,7 @@ describe('$validate knows every R4 resource type', () => {
   it.each(types)('refuses a %s with an unknown element, with a 200 OperationOutcome', async (type) => {
     const resource = { ...validInstance(type), favouriteColour: 'blue' };
 
-    const outcome = await validateOperation(type, resource, undefined);
+    const outcome = await validateOperation(type, resource, undefined, generalContext);
 
     expect(outcome.issue).toContainEqual(
       expect.objectContaining({ severity: 'error', expression: [`${type}.favouriteColour`] }),
