@@ -4,6 +4,7 @@ import type { InteractionFigures } from './cpu/cpu.ts';
 import type { ThroughputFigures } from './http/http-throughput.ts';
 import type { FloorFigures } from './http/storage-floor.ts';
 import type { MemoryFigures } from './memory/peak-memory.ts';
+import type { PeerComparison } from './peer/fwoa-comparison.ts';
 import type { Check } from './report.ts';
 import type { ScaleFigures } from './scale/scale.ts';
 import { round } from './support/stats.ts';
@@ -18,6 +19,7 @@ export function checks(figures: {
   http: ThroughputFigures[];
   floor: FloorFigures[];
   scale: ScaleFigures;
+  peer: PeerComparison;
 }): Check[] {
   const out: Check[] = [];
   const find = (name: string) => {
@@ -144,6 +146,20 @@ export function checks(figures: {
       unit: '×',
       ...atMost(all, budgets.scaleLatencyRatio),
       note,
+    });
+  }
+  for (const r of figures.peer.ratios) {
+    const budget = budgets.peerRatio[r.workload as keyof typeof budgets.peerRatio];
+    if (budget === undefined) continue;
+    const pass = r.ratio >= budget && r.errors === 0;
+    out.push({
+      part: '7',
+      what: `Ours / FWoA req/s, ${r.workload} at ${r.connections} connections`,
+      unit: '×',
+      value: r.ratio,
+      budget,
+      pass,
+      note: `${r.errors} errors`,
     });
   }
   return out;

@@ -7,6 +7,7 @@ import type { InteractionFigures } from './cpu/cpu.ts';
 import type { ThroughputFigures } from './http/http-throughput.ts';
 import type { FloorFigures } from './http/storage-floor.ts';
 import type { MemoryFigures } from './memory/peak-memory.ts';
+import type { PeerComparison } from './peer/fwoa-comparison.ts';
 import type { ScaleFigures } from './scale/scale.ts';
 import { benchDir } from './support/bench-paths.ts';
 
@@ -28,6 +29,7 @@ export interface BenchResults {
   memory: MemoryFigures[];
   throughput: { http: ThroughputFigures[]; floor: FloorFigures[]; requestsPerIteration: number };
   scale: ScaleFigures;
+  peer: PeerComparison;
   cost: CostModel;
 }
 
@@ -263,5 +265,36 @@ $${month.logs}: **$${month.total}**.
 Assumptions:
 
 ${r.cost.assumptions.map((a) => `- ${a}`).join('\n')}
+
+## 7. Ours beside FHIR Works on AWS
+
+${peerSection(r.peer)}
 `;
+}
+
+function peerSection(p: PeerComparison): string {
+  if (p.skipped) return `Not run: ${p.skipped}.`;
+  const rows = p.ours.map((o) => {
+    const f = p.fwoa.find((x) => x.workload === o.workload && x.connections === o.connections);
+    const ratio = p.ratios.find((x) => x.workload === o.workload && x.connections === o.connections);
+    const cores = (c: Record<string, number> | undefined) =>
+      Object.entries(c ?? {})
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    return [
+      o.workload,
+      o.connections,
+      f?.requestsPerSecond ?? '',
+      o.requestsPerSecond,
+      ratio?.ratio ?? '',
+      `${f?.errors ?? ''} / ${o.errors}`,
+      cores(f?.cpu),
+      cores(o.cpu),
+    ];
+  });
+  return `\`../shared/peer-bench/crud-mix.mjs\`, ${p.seconds} s a run, FWoA (routing 6.6.2, persistence-ddb 3.12.0) on
+DynamoDB Local in memory, then ours with the sandbox's data on tmpfs. FWoA runs without auth, audit, search or
+history; ours carries all of them. Only these ratios, from one run, compare.
+
+${table(['Workload', 'Conns', 'FWoA req/s', 'Ours req/s', 'Ours / FWoA', 'Errors (FWoA / ours)', 'FWoA cores', 'Our cores'], rows)}`;
 }

@@ -14,6 +14,7 @@ import { measureInteractions } from './cpu/cpu.ts';
 import { measureThroughput } from './http/http-throughput.ts';
 import { measureStorageFloor, requestsPerIteration } from './http/storage-floor.ts';
 import { measurePeakMemory } from './memory/peak-memory.ts';
+import { compareWithFwoa } from './peer/fwoa-comparison.ts';
 import { writeReport } from './report.ts';
 import { measureScale } from './scale/scale.ts';
 import { tmpDir } from './support/bench-paths.ts';
@@ -69,6 +70,10 @@ try {
     maxLoadSeconds: 420,
   });
   await stopAll();
+  // Last, with the machine to itself: each server runs alone, one after the other.
+  step('Ours beside FHIR Works on AWS: read, create and the CRUD mix at 16 and 64 connections');
+  const peer = await compareWithFwoa(30);
+  if (peer.skipped) step(`Skipped: ${peer.skipped}`);
   step('Cost model and report');
   writeReport({
     generatedAt: new Date().toISOString(),
@@ -83,12 +88,13 @@ try {
       totalSeconds: round((performance.now() - started) / 1000, 0),
       bundleDir,
     },
-    checks: checks({ interactions, bundles, memory, http, floor, scale }),
+    checks: checks({ interactions, bundles, memory, http, floor, scale, peer }),
     interactions,
     bundles,
     memory,
     throughput: { http, floor, requestsPerIteration },
     scale,
+    peer,
     cost: costModel(interactions),
   });
   step('Wrote bench/results.json and bench/RESULTS.md');
