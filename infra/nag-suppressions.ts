@@ -77,7 +77,7 @@ function suppressFunctionFindings(stack: NaggedStack): void {
         'load is limited at the API Gateway stage (rate and burst throttling) instead.',
       'HIPAA.Security-IAMNoInlinePolicy':
         "The policy is the CDK-generated one attached only to this function's own role, holding exactly the " +
-        'grants in infra/functions.ts; it is created and deleted with the role.',
+        'grants in shared/service/functions.ts; it is created and deleted with the role.',
       'AwsSolutions-IAM5[Resource::*]':
         'xray:PutTraceSegments and xray:PutTelemetryRecords (tracing), and for stream consumers ' +
         'dynamodb:ListStreams, support no resource-level permissions.',
