@@ -25,6 +25,8 @@ export interface SandboxOptions {
   dir?: string;
   /** Start empty and re-seed. */
   fresh?: boolean;
+  /** The interface the gateway listens on (CONTRACT §1: loopback unless `HOST` says otherwise). */
+  host?: string;
 }
 
 export interface Sandbox {
@@ -32,6 +34,10 @@ export interface Sandbox {
   clients: SandboxClientsFile;
   dynamodbEndpoint: string;
   s3Endpoint: string;
+  sqsEndpoint: string;
+  eventBridgeEndpoint: string;
+  /** The interface the gateway listens on; the emulators always listen on 127.0.0.1. */
+  host: string;
   tableName: string;
   /** The documents bucket (CONTRACT §6). */
   bucketName: string;
@@ -39,6 +45,7 @@ export interface Sandbox {
 }
 
 const TABLE_NAME = 'shared-care-record';
+const LOOPBACK = '127.0.0.1';
 const IDEMPOTENCY_TABLE_NAME = 'shared-care-record-idempotency';
 const DOCUMENTS_BUCKET = 'shared-care-record-documents';
 
@@ -69,7 +76,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const bus = new LocalEventBus();
     const eventBridge = createEventBridgeEndpoint(bus);
     const eventBridgePort = await freePort();
-    await listen(eventBridge, eventBridgePort, '127.0.0.1');
+    await listen(eventBridge, eventBridgePort, LOOPBACK);
     stops.push(async () => {
       await bus.settled();
       await new Promise<void>((r) => eventBridge.close(() => r()));
@@ -83,7 +90,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://${LOOPBACK}:${eventBridgePort}`,
       EVENT_BUS_NAME: 'shared-care-record',
       TABLE_NAME,
       IDEMPOTENCY_TABLE_NAME,
@@ -142,7 +149,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         },
       ],
     });
-    await listen(server, options.port);
+    const host = options.host ?? LOOPBACK;
+    await listen(server, options.port, host);
     stops.push(() => new Promise<void>((r) => server.close(() => r())));
 
     const sandbox = {
@@ -150,6 +158,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clients: keys.file,
       dynamodbEndpoint: dynamodb.endpoint,
       s3Endpoint: s3.endpoint,
+      sqsEndpoint: sqs.endpoint,
+      eventBridgeEndpoint: `http://${LOOPBACK}:${eventBridgePort}`,
+      host,
       tableName: TABLE_NAME,
       bucketName: DOCUMENTS_BUCKET,
     };
@@ -161,7 +172,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 }
 
-function listen(server: Server, port: number, host?: string): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './sandbox.ts';
 
 /**
- * `npm start`: the whole shared care record on this machine. `PORT` sets the port (3000);
+ * `npm start`: the whole shared care record on this machine. `PORT` sets the port (3000) and `HOST` the interface
+ * the gateway listens on (loopback when unset);
  * `npm start -- --fresh` starts empty and re-seeds; `--dir` keeps data elsewhere than `.sandbox/`.
  */
 const { values } = parseArgs({ options: { fresh: { type: 'boolean' }, dir: { type: 'string' } } });
@@ -10,7 +11,12 @@ const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
 
 try {
-  const sandbox = await startSandbox({ port, fresh: values.fresh ?? false, dir: values.dir });
+  const sandbox = await startSandbox({
+    port,
+    fresh: values.fresh ?? false,
+    dir: values.dir,
+    ...(process.env.HOST ? { host: process.env.HOST } : {}),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
