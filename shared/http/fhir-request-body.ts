@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { MAX_DOCUMENT_BODY_BYTES } from '../documents/document-limits.ts';
+import { assertJsonDepth, assertJsonShape } from '../fhir/json-bounds.ts';
 import {
   BadRequestError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../fhir/operation-outcome.ts';
+import { requestText } from './request-text.ts';
 
 /** The largest request body the API takes (CONTRACT §3). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -12,7 +14,8 @@ const JSON_TYPES = ['application/fhir+json', 'application/json'];
 
 /**
  * The request's JSON body as an object, or a 4xx saying why not: no body, a content type other than FHIR JSON,
- * a body over 5 MB (5.5 MB for a DocumentReference), malformed JSON, or JSON that is not an object. Expects
+ * a body over 5 MB (5.5 MB for a DocumentReference), bytes that are not UTF-8, malformed JSON, JSON nesting too
+ * deep, JSON that is not an object or breaks the FHIR JSON rules checked before any work (json-bounds.ts). Expects
  * normalised (lower-case) headers.
  */
 export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unknown> {
@@ -23,12 +26,13 @@ export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unk
     );
   }
   if (!event.body) throw new BadRequestError('The request has no body');
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   // A DocumentReference may carry an inline document, whose base64 needs more room (document-limits.ts).
   const limit = event.pathParameters?.type === 'DocumentReference' ? MAX_DOCUMENT_BODY_BYTES : MAX_BODY_BYTES;
+  const raw = requestText(event);
   if (Buffer.byteLength(raw, 'utf8') > limit) {
     throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
   }
+  assertJsonDepth(raw);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -38,5 +42,6 @@ export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unk
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new BadRequestError('The body must be a JSON object (a FHIR resource)', 'structure');
   }
+  assertJsonShape(parsed);
   return parsed as Record<string, unknown>;
 }

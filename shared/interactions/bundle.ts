@@ -52,7 +52,7 @@ export async function processBundle(
   if (type !== 'transaction' && type !== 'batch') {
     throw new BadRequestError('Bundle.type must be transaction or batch', 'value', ['Bundle.type']);
   }
-  const entries = Array.isArray(body.entry) ? (body.entry as BundleEntry[]) : [];
+  const entries = bundleEntries(body);
   const limit = type === 'transaction' ? MAX_TRANSACTION_ENTRIES : MAX_BATCH_ENTRIES;
   if (entries.length > limit) {
     throw new PayloadTooLargeError(
@@ -60,6 +60,37 @@ export async function processBundle(
     );
   }
   return type === 'transaction' ? transaction(entries, ctx, read) : batch(entries, ctx, read);
+}
+
+/**
+ * `Bundle.entry` as FHIR JSON allows it: absent, or an array of objects whose `request`, `resource` and
+ * `fullUrl` have the right JSON shapes. Anything else is a 400 naming the entry, not a failure further on.
+ */
+function bundleEntries(body: Record<string, unknown>): BundleEntry[] {
+  if (body.entry === undefined) return [];
+  if (!Array.isArray(body.entry)) {
+    throw new BadRequestError('Bundle.entry must be an array of entries', 'structure', ['Bundle.entry']);
+  }
+  body.entry.forEach((entry: unknown, i) => {
+    const at = `Bundle.entry[${i}]`;
+    const shape = (what: string, where = at) => {
+      throw new BadRequestError(`Entry ${i}: ${what}`, 'structure', [where]);
+    };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) shape('must be an object');
+    const e = entry as Record<string, unknown>;
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(e.request)) shape('request must be an object', `${at}.request`);
+    const request = e.request as Record<string, unknown>;
+    for (const name of ['method', 'url', 'ifMatch', 'ifNoneExist', 'ifNoneMatch', 'ifModifiedSince']) {
+      if (request[name] !== undefined && typeof request[name] !== 'string')
+        shape(`request.${name} must be a string`, `${at}.request.${name}`);
+    }
+    if (e.resource !== undefined && !isObject(e.resource))
+      shape('resource must be an object (a FHIR resource)', `${at}.resource`);
+    if (e.fullUrl !== undefined && typeof e.fullUrl !== 'string')
+      shape('fullUrl must be a string', `${at}.fullUrl`);
+  });
+  return body.entry as BundleEntry[];
 }
 
 async function transaction(entries: BundleEntry[], ctx: RequestContext, read: BundleRead): Promise<Bundle> {
@@ -88,11 +119,10 @@ async function transaction(entries: BundleEntry[], ctx: RequestContext, read: Bu
       throw atEntry(error, e.index);
     }
   }
-  await commitPlans(
-    plans.filter((p): p is WritePlan => p !== undefined),
-    ctx,
-    'transaction',
-  );
+  const writes = plans.filter((p): p is WritePlan => p !== undefined);
+  // A transaction of reads only (or of deletes of what is already deleted) writes nothing: it is answered as
+  // its reads, each authorised and audited on its own.
+  if (writes.length) await commitPlans(writes, ctx, 'transaction');
   const response: BundleEntry[] = [];
   for (const e of parsed) {
     if (e.method === 'GET') response[e.index] = await readEntry(e, read);
@@ -165,10 +195,14 @@ function parseEntry(entry: BundleEntry, index: number, inTransaction: boolean): 
   };
 }
 
-/** Ids for the entries a transaction creates, by their fullUrl; a Patient's is its NHS number. */
+/**
+ * What each entry's fullUrl stands for: the id a create is given (a Patient's is its NHS number), or the
+ * resource an update names.
+ */
 function assignIds(entries: ParsedEntry[]): Map<string, string> {
   const assigned = new Map<string, string>();
   for (const e of entries) {
+    if (e.method === 'PUT' && e.fullUrl) assigned.set(e.fullUrl, `${e.type}/${e.id}`);
     if (e.method !== 'POST' || !e.fullUrl) continue;
     const nhs = (e.resource?.identifier as { system?: string; value?: string }[] | undefined)?.find(
       (i) => i.system === NHS_NUMBER_SYSTEM,

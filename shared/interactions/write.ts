@@ -14,6 +14,7 @@ import {
 import { withNhsNumberIdentifier } from '../fhir/patient-identity.ts';
 import { patientOf } from '../fhir/patient-reference.ts';
 import { assertValidResource } from '../fhir/resource-validation.ts';
+import { assertNoUnresolvedReferences } from '../fhir/unresolved-references.ts';
 import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
@@ -36,6 +37,7 @@ export async function planCreate(
   assertSupported(type, 'create');
   const { id: _ignored, ...content } = body;
   assertValidResource(content, type);
+  assertNoUnresolvedReferences(content as unknown as Resource);
   let resource = content as unknown as Resource;
   let id = assignedId;
   let previous: StoredResource | undefined;
@@ -55,7 +57,7 @@ export async function planCreate(
     }
     resource = withNhsNumberIdentifier(resource as Patient, id);
   }
-  const patient = type === 'Patient' ? id : patientOf(resource);
+  const patient = type === 'Patient' ? id : patientOf(resource, ctx.fhirBase);
   if (!hasScope(ctx.caller.scopes, type, 'c')) {
     throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
   }
@@ -79,6 +81,7 @@ export async function planUpdate(
   if (body.id !== id)
     throw new BadRequestError(`The body's id must be '${id}', as in the URL`, 'invalid', ['id']);
   assertValidResource(body, type);
+  assertNoUnresolvedReferences(body as unknown as Resource);
   let resource = body as unknown as Resource;
   const previous = await readCurrent(type, id, partition);
   if (type === 'Patient') {
@@ -86,7 +89,7 @@ export async function planUpdate(
   } else if (!previous) {
     throw new NotFoundError(`${type}/${id} is not known: create it with POST, the server assigns ids`);
   }
-  const patient = type === 'Patient' ? id : patientOf(resource);
+  const patient = type === 'Patient' ? id : patientOf(resource, ctx.fhirBase);
   if (previous && type !== 'Patient' && previous.partition !== partitionOf(type, id, patient)) {
     throw new BadRequestError(
       `${type}/${id} belongs to another patient's record and cannot be moved`,
@@ -118,7 +121,7 @@ export async function planDelete(
   const previous = await readCurrent(type, id, locate(type, id));
   if (!previous) throw new NotFoundError(`${type}/${id} is not known`);
   if (previous.deleted) return undefined;
-  const patient = type === 'Patient' ? id : patientOf(previous.resource);
+  const patient = type === 'Patient' ? id : patientOf(previous.resource, ctx.fhirBase);
   const refusal = mayChange(ctx.caller, type, 'd', previous.contributor);
   if (refusal) throw await refusedChange(ctx, patient, 'delete', refusal);
   if (ifMatch !== undefined && ifMatch !== previous.versionId) {

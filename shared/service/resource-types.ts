@@ -23,8 +23,9 @@ const clinical = (patientReference: 'subject' | 'patient' | 'for'): ResourceType
 });
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
+  // Never deleted through the API (CONTRACT §3): its registered GP marks it inactive or records its death.
   Patient: {
-    interactions: ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'],
+    interactions: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'],
   },
   Organization: { interactions: ['read', 'vread', 'search-type'] },
   AllergyIntolerance: clinical('patient'),
