@@ -114,6 +114,7 @@ export const interactions: Record<string, Interaction> = {
   validate: async (r) => {
     context(r);
     const mode = r.event.queryStringParameters?.mode;
-    return fhirResponse(200, await validateOperation(param(r, 'type'), fhirRequestBody(r.event), mode));
+    const body = fhirRequestBody(r.event, { stored: false });
+    return fhirResponse(200, await validateOperation(param(r, 'type'), body, mode));
   },
 };

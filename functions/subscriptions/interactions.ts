@@ -136,7 +136,7 @@ export const interactions: Record<string, Interaction> = {
     context(r);
     let outcome: OperationOutcome;
     try {
-      outcome = await validateSubscription(fhirRequestBody(r.event));
+      outcome = await validateSubscription(fhirRequestBody(r.event, { stored: false }));
     } catch (e) {
       if (!(e instanceof OperationOutcomeError) || e.status === 415 || e.status === 413) throw e;
       outcome = operationOutcome(e.issues);

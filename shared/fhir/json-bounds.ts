@@ -36,11 +36,12 @@ export function assertJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): void {
 /**
  * Checks the FHIR JSON rules a parsed body must meet before any interaction reads it: every `resourceType` is a
  * string and every resource's `id` a string (a number is not an id), and no string but an attachment's `data`
- * is longer than `MAX_STRING_LENGTH` (413, with what to do instead). Expects depth already bounded.
+ * is longer than `MAX_STRING_LENGTH` (413, with what to do instead; unless `stringCeiling` is off, for a body
+ * that is validated and not stored). Expects depth already bounded.
  */
-export function assertJsonShape(value: unknown, path = ''): void {
+export function assertJsonShape(value: unknown, options = { stringCeiling: true }, path = ''): void {
   if (typeof value === 'string') {
-    if (value.length > MAX_STRING_LENGTH && !path.endsWith('.data')) {
+    if (options.stringCeiling && value.length > MAX_STRING_LENGTH && !path.endsWith('.data')) {
       throw new PayloadTooLargeError(
         `${path || 'A string'} is longer than ${MAX_STRING_LENGTH} characters: put large content in a document (a DocumentReference with an attachment)`,
       );
@@ -49,7 +50,7 @@ export function assertJsonShape(value: unknown, path = ''): void {
   }
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
-      assertJsonShape(item, `${path}[${i}]`);
+      assertJsonShape(item, options, `${path}[${i}]`);
     });
     return;
   }
@@ -65,5 +66,6 @@ export function assertJsonShape(value: unknown, path = ''): void {
       `${path ? `${path}.` : ''}id`,
     ]);
   }
-  for (const [key, child] of Object.entries(object)) assertJsonShape(child, path ? `${path}.${key}` : key);
+  for (const [key, child] of Object.entries(object))
+    assertJsonShape(child, options, path ? `${path}.${key}` : key);
 }

@@ -15,10 +15,14 @@ const JSON_TYPES = ['application/fhir+json', 'application/json'];
 /**
  * The request's JSON body as an object, or a 4xx saying why not: no body, a content type other than FHIR JSON,
  * a body over 5 MB (5.5 MB for a DocumentReference), bytes that are not UTF-8, malformed JSON, JSON nesting too
- * deep, JSON that is not an object or breaks the FHIR JSON rules checked before any work (json-bounds.ts). Expects
+ * deep, JSON that is not an object or breaks the FHIR JSON rules checked before any work (json-bounds.ts); a
+ * body that will not be `stored` ($validate) may hold strings too long to store, for the validator to judge. Expects
  * normalised (lower-case) headers.
  */
-export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unknown> {
+export function fhirRequestBody(
+  event: APIGatewayProxyEvent,
+  options: { stored: boolean } = { stored: true },
+): Record<string, unknown> {
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!JSON_TYPES.includes(contentType)) {
     throw new UnsupportedMediaTypeError(
@@ -42,6 +46,6 @@ export function fhirRequestBody(event: APIGatewayProxyEvent): Record<string, unk
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new BadRequestError('The body must be a JSON object (a FHIR resource)', 'structure');
   }
-  assertJsonShape(parsed);
+  assertJsonShape(parsed, { stringCeiling: options.stored });
   return parsed as Record<string, unknown>;
 }
