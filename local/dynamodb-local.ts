@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { freePort, waitForPort } from './free-port.ts';
+
+const LOOPBACK = '127.0.0.1';
 
 /** A running DynamoDB Local: Amazon's own emulator, started from the jar the npm package ships. */
 export interface DynamoDbLocal {
@@ -12,8 +15,9 @@ export interface DynamoDbLocal {
 }
 
 /**
- * Starts Amazon's DynamoDB Local (shipped inside `amplify-dynamodb-simulator`) with `java`. Its JS wrapper is
- * not used: it expects a folder under the home directory. Data lives in `dataDir`, or in memory when omitted.
+ * Starts Amazon's DynamoDB Local (shipped inside `amplify-dynamodb-simulator`) with `java`, listening on
+ * 127.0.0.1 only and sending no telemetry. Its JS wrapper is not used: it expects a folder under the home
+ * directory. Data lives in `dataDir`, or in memory when omitted.
  */
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
@@ -37,11 +41,15 @@ export async function startDynamoDbLocal(
       '-Xmx512m',
       '-XX:+UseSerialGC',
       `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(emulator, 'DynamoDBLocal.jar'),
+      '-cp',
+      `${join(emulator, 'DynamoDBLocal.jar')}${delimiter}${loopbackLauncher(emulator)}`,
+      // The jar listens on every interface and has no option against it: this launcher binds it to loopback.
+      'DynamoDbLocalLoopback',
+      LOOPBACK,
       '-port',
       String(port),
       '-sharedDb',
+      '-disableTelemetry',
       ...storage,
     ],
     { cwd: emulator, stdio: ['ignore', 'ignore', 'pipe'] },
@@ -75,4 +83,49 @@ export async function startDynamoDbLocal(
       if (!killed) child.kill('SIGKILL');
     },
   };
+}
+
+const LAUNCHER_SOURCE = join(import.meta.dirname, 'dynamodb-local-loopback.java');
+
+/**
+ * The folder holding the compiled loopback launcher, compiled once per version of its source with the compiler
+ * every Java runtime image carries (`jdk.compiler`, so a JRE is enough) and kept under node_modules/.cache:
+ * compiling on every start would cost seconds of a busy machine's time.
+ */
+function loopbackLauncher(emulator: string): string {
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const version = createHash('sha256').update(source).update(emulator).digest('hex').slice(0, 16);
+  const folder = join(
+    import.meta.dirname,
+    '..',
+    'node_modules',
+    '.cache',
+    'dynamodb-local-loopback',
+    version,
+  );
+  if (existsSync(join(folder, 'DynamoDbLocalLoopback.class'))) return folder;
+  // Compiled beside and renamed into place, so a sandbox starting at the same time never reads half a class.
+  const scratch = `${folder}.${process.pid}`;
+  const compiled = spawnSync(
+    'java',
+    [
+      '-m',
+      'jdk.compiler/com.sun.tools.javac.Main',
+      '-cp',
+      join(emulator, 'DynamoDBLocal.jar'),
+      '-d',
+      scratch,
+      LAUNCHER_SOURCE,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (compiled.status !== 0) {
+    throw new Error(`Could not compile the DynamoDB Local launcher: ${compiled.stderr || compiled.error}`);
+  }
+  try {
+    renameSync(scratch, folder);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true }); // another start got there first
+  }
+  return folder;
 }

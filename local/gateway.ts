@@ -65,6 +65,7 @@ export function createGateway(options: GatewayOptions = {}): Server {
     try {
       for (const local of options.localRoutes ?? []) if (await local(req, res)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (!percentDecodable(url)) return refuse('BAD_REQUEST_PARAMETERS');
       const match = matchRoute(method, url.pathname);
       if (!match) return refuse('MISSING_AUTHENTICATION_TOKEN');
       route = `${method} ${match.route.path}`;
@@ -128,6 +129,27 @@ export function createGateway(options: GatewayOptions = {}): Server {
   });
 }
 
+/**
+ * True when every path segment and query name and value percent-decodes to UTF-8. A malformed escape
+ * (`%E0%A4%A`) or bytes that are not UTF-8 (`%FF%FE`) would otherwise fail deep in routing, or reach a handler as
+ * replacement characters.
+ */
+function percentDecodable(url: URL): boolean {
+  const parts = [
+    ...url.pathname.split('/'),
+    ...url.search
+      .slice(1)
+      .split('&')
+      .flatMap((pair) => pair.replaceAll('+', ' ').split('=')),
+  ];
+  try {
+    for (const part of parts) decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -155,7 +177,10 @@ function sendResult(res: ServerResponse, result: APIGatewayProxyResult): void {
 /** Answers as API Gateway's gateway response of `type` does; returns the status sent. */
 function sendGatewayResponse(res: ServerResponse, type: GatewayResponseDefinition['type']): number {
   const definition = gatewayResponses.find((r) => r.type === type) as GatewayResponseDefinition;
-  res.writeHead(definition.statusCode, { 'Content-Type': 'application/fhir+json' });
+  res.writeHead(definition.statusCode, {
+    'Content-Type': 'application/fhir+json',
+    ...definition.headers,
+  });
   res.end(gatewayResponseBody(definition));
   return definition.statusCode;
 }

@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { BINARY_MEDIA_TYPES } from '#shared/service/routes';
 import type { RouteMatch } from './route-matcher.ts';
 
-const TEXT_TYPES =
-  /^(application\/(fhir\+)?json|application\/x-www-form-urlencoded|text\/|application\/xml)/i;
+// As the stack declares: every media type is binary, so every body is passed base64-encoded.
+const ALL_BINARY = BINARY_MEDIA_TYPES.includes('*/*');
 
 /** The parts of an HTTP request an API Gateway proxy event is made from. */
 export interface HttpRequestParts {
@@ -18,8 +19,9 @@ export interface HttpRequestParts {
 
 /**
  * The API Gateway REST (Lambda proxy) event for a request that matched a route, as API Gateway builds it: the
- * route template as `resource`, single- and multi-value headers and query parameters, path parameters, and a
- * body that is text for JSON, forms, text and XML and base64 for anything else. The sandbox's gateway and the
+ * route template as `resource`, single- and multi-value headers and query parameters (the single-value ones
+ * the last of their name, as API Gateway gives them), path parameters, and a body base64-encoded as the API's
+ * binary media types (`*\/*`) make it. The sandbox's gateway and the
  * benchmarks both call this.
  */
 export function proxyEvent(
@@ -39,7 +41,6 @@ export function proxyEvent(
     query[k] = v;
     multiQuery[k] = [...(multiQuery[k] ?? []), v];
   }
-  const text = TEXT_TYPES.test(headers['Content-Type'] ?? headers['content-type'] ?? 'application/json');
   const { body } = request;
   const now = Date.now();
   const resource = match.route.path;
@@ -53,8 +54,8 @@ export function proxyEvent(
     multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
     pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
     stageVariables: null,
-    body: body ? body.toString(text ? 'utf8' : 'base64') : null,
-    isBase64Encoded: body ? !text : false,
+    body: body ? body.toString(ALL_BINARY ? 'base64' : 'utf8') : null,
+    isBase64Encoded: body ? ALL_BINARY : false,
     requestContext: {
       accountId: '000000000000',
       apiId: context.stage,

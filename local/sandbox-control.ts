@@ -1,6 +1,7 @@
 import { setAuditFailing } from './audit-fault.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { LocalRoute } from './gateway.ts';
+import { isLoopbackAddress } from './loopback.ts';
 import type { SqsLocal } from './sqs-local.ts';
 import type { StreamPoller } from './stream-poller.ts';
 
@@ -11,7 +12,8 @@ import type { StreamPoller } from './stream-poller.ts';
  * `/_sandbox/faults` (POST `{"eventBridge": "fail" | "flaky" | "ok"}` and/or `{"audit": "fail" | "ok"}`): makes
  * publishing fail (or, `flaky`, fail every tenth entry, so the outbox republishes) or the audit store fail, for
  * fault tests.
- * Sandbox only: nothing like it is deployed.
+ * Sandbox only: nothing like it is deployed. Answers loopback clients only, even when the gateway listens on
+ * another interface (`HOST`): anyone who can reach it can break the sandbox's event delivery.
  */
 export function sandboxControl(bus: LocalEventBus, poller: StreamPoller, sqs?: SqsLocal): LocalRoute {
   return async (req, res) => {
@@ -20,6 +22,9 @@ export function sandboxControl(bus: LocalEventBus, poller: StreamPoller, sqs?: S
       res.end(JSON.stringify(body));
       return true;
     };
+    if (req.url?.startsWith('/_sandbox/') && !isLoopbackAddress(req.socket.remoteAddress)) {
+      return reply(403, { error: 'the sandbox control endpoints answer this machine only' });
+    }
     if (req.url === '/_sandbox/events' && req.method === 'GET') {
       return reply(200, {
         published: bus.published,

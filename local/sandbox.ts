@@ -31,6 +31,8 @@ export interface SandboxOptions {
    * eventually consistent indexes may on AWS (local/dynamodb-index-lag.ts). Off (0) by default.
    */
   indexLagMs?: number;
+  /** The interface the gateway listens on (CONTRACT §1: loopback unless `HOST` says otherwise). */
+  host?: string;
 }
 
 export interface Sandbox {
@@ -38,6 +40,10 @@ export interface Sandbox {
   clients: SandboxClientsFile;
   dynamodbEndpoint: string;
   s3Endpoint: string;
+  sqsEndpoint: string;
+  eventBridgeEndpoint: string;
+  /** The interface the gateway listens on; the emulators always listen on 127.0.0.1. */
+  host: string;
   tableName: string;
   /** The documents bucket (CONTRACT §6). */
   bucketName: string;
@@ -47,6 +53,7 @@ export interface Sandbox {
 }
 
 const TABLE_NAME = 'shared-care-record';
+const LOOPBACK = '127.0.0.1';
 const IDEMPOTENCY_TABLE_NAME = 'shared-care-record-idempotency';
 const DOCUMENTS_BUCKET = 'shared-care-record-documents';
 
@@ -81,7 +88,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const bus = new LocalEventBus();
     const eventBridge = createEventBridgeEndpoint(bus);
     const eventBridgePort = await freePort();
-    await listen(eventBridge, eventBridgePort, '127.0.0.1');
+    await listen(eventBridge, eventBridgePort, LOOPBACK);
     stops.push(async () => {
       await bus.settled();
       await new Promise<void>((r) => eventBridge.close(() => r()));
@@ -95,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: lag?.endpoint ?? dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://${LOOPBACK}:${eventBridgePort}`,
       EVENT_BUS_NAME: 'shared-care-record',
       TABLE_NAME,
       IDEMPOTENCY_TABLE_NAME,
@@ -154,7 +161,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         },
       ],
     });
-    await listen(server, options.port);
+    const host = options.host ?? LOOPBACK;
+    await listen(server, options.port, host);
     stops.push(() => new Promise<void>((r) => server.close(() => r())));
 
     const sandbox = {
@@ -163,6 +171,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       dynamodbEndpoint: dynamodb.endpoint,
       handlerDynamodbEndpoint: lag?.endpoint ?? dynamodb.endpoint,
       s3Endpoint: s3.endpoint,
+      sqsEndpoint: sqs.endpoint,
+      eventBridgeEndpoint: `http://${LOOPBACK}:${eventBridgePort}`,
+      host,
       tableName: TABLE_NAME,
       bucketName: DOCUMENTS_BUCKET,
     };
@@ -174,7 +185,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 }
 
-function listen(server: Server, port: number, host?: string): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './sandbox.ts';
 
 /**
- * `npm start`: the whole shared care record on this machine. `PORT` sets the port (3000);
+ * `npm start`: the whole shared care record on this machine. `PORT` sets the port (3000) and `HOST` the interface
+ * the gateway listens on (loopback when unset);
  * `npm start -- --fresh` starts empty and re-seeds; `--dir` keeps data elsewhere than `.sandbox/`;
  * `--index-lag-ms 1000` makes index reads lag writes as DynamoDB's indexes may on AWS.
  */
@@ -18,6 +19,7 @@ try {
     fresh: values.fresh ?? false,
     dir: values.dir,
     indexLagMs: Number(values['index-lag-ms'] ?? 0),
+    ...(process.env.HOST ? { host: process.env.HOST } : {}),
   });
   let stopping = false;
   const stop = async (signal: string) => {

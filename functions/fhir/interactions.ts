@@ -117,9 +117,7 @@ export const interactions: Record<string, Interaction> = {
 
   validate: async (r) => {
     const mode = r.event.queryStringParameters?.mode;
-    return fhirResponse(
-      200,
-      await validateOperation(param(r, 'type'), fhirRequestBody(r.event), mode, context(r)),
-    );
+    const body = fhirRequestBody(r.event, { stored: false });
+    return fhirResponse(200, await validateOperation(param(r, 'type'), body, mode, context(r)));
   },
 };

@@ -9,6 +9,7 @@ import { grantAccessToken } from '#shared/access/token-request';
 import { tokenSigner } from '#shared/access/token-signer';
 import { correlationIds } from '#shared/http/correlation';
 import { publicBaseUrl } from '#shared/http/public-url';
+import { repeatedSingletonHeader } from '#shared/http/strict-request';
 import { logger } from '#shared/observability/powertools';
 import { routeFor } from '#shared/service/routes';
 
@@ -30,6 +31,9 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     if (routeFor(event.httpMethod, event.resource)?.interaction === 'jwks') {
       return json(await tokenSigner().publicJwks(), 'public, max-age=300');
     }
+    const repeated = repeatedSingletonHeader(event);
+    if (repeated)
+      throw new OAuthError(400, 'invalid_request', `The ${repeated} header may be sent only once`);
     const form: unknown = event.body;
     if (typeof form !== 'object' || form === null) {
       throw new OAuthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded');

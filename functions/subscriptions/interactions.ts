@@ -13,6 +13,7 @@ import { fhirRequestBody } from '#shared/http/fhir-request-body';
 import { fhirResponse } from '#shared/http/fhir-response';
 import { idempotentPost } from '#shared/http/idempotent-post';
 import { requestContext } from '#shared/http/request-context';
+import { requestText } from '#shared/http/request-text';
 import { ownedSubscription } from '#shared/subscriptions/owned-subscription';
 import { statusBundle } from '#shared/subscriptions/status-operation';
 import { subscribe } from '#shared/subscriptions/subscribe';
@@ -34,7 +35,9 @@ const STATUS_PARAMETERS = ['id', 'status'];
 function queryOf(r: FhirRequest, allowed: string[]): Map<string, string[]> {
   const query = new Map<string, string[]>();
   const form =
-    r.event.httpMethod === 'POST' && r.event.body ? new URLSearchParams(r.event.body) : new URLSearchParams();
+    r.event.httpMethod === 'POST' && r.event.body
+      ? new URLSearchParams(requestText(r.event))
+      : new URLSearchParams();
   const multi = r.event.multiValueQueryStringParameters ?? {};
   const pairs = [...Object.entries(multi).flatMap(([k, vs]) => (vs ?? []).map((v) => [k, v])), ...form];
   const lenient = /handling=lenient/i.test(r.event.headers.prefer ?? '');
@@ -133,7 +136,7 @@ export const interactions: Record<string, Interaction> = {
     context(r);
     let outcome: OperationOutcome;
     try {
-      outcome = await validateSubscription(fhirRequestBody(r.event));
+      outcome = await validateSubscription(fhirRequestBody(r.event, { stored: false }));
     } catch (e) {
       if (!(e instanceof OperationOutcomeError) || e.status === 415 || e.status === 413) throw e;
       outcome = operationOutcome(e.issues);

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#shared/service/functions';
 import { type GatewayResponseDefinition, gatewayResponseBody } from '#shared/service/gateway-responses';
-import type { RouteDefinition } from '#shared/service/routes';
+import { BINARY_MEDIA_TYPES, type RouteDefinition } from '#shared/service/routes';
 
 /** The API's stage, and so the first segment of every URL: `/v1/FHIR/R4/...`. */
 export const API_STAGE_NAME = 'v1';
@@ -66,6 +66,7 @@ export class ServiceApi extends Construct {
       restApiName: props.restApiName,
       description: 'Shared care record: FHIR R4 API and OAuth 2.0 token endpoint',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      binaryMediaTypes: BINARY_MEDIA_TYPES,
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       ...(props.usagePlans ? { apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER } : {}),
       // Execution logging needs the account's API Gateway CloudWatch role; keep it if the stack goes.
@@ -124,7 +125,11 @@ export class ServiceApi extends Construct {
       this.api.addGatewayResponse(response.type, {
         type: apigateway.ResponseType.of(response.type),
         statusCode: String(response.statusCode),
-        responseHeaders: { 'Content-Type': "'application/fhir+json'" },
+        responseHeaders: Object.fromEntries(
+          Object.entries({ 'Content-Type': 'application/fhir+json', ...response.headers }).map(
+            ([name, value]) => [name, `'${value}'`],
+          ),
+        ),
         // API Gateway picks the template by content type and falls back to application/json.
         templates: { 'application/json': body, 'application/fhir+json': body },
       });

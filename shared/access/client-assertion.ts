@@ -14,6 +14,12 @@ export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-typ
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 const CLOCK_TOLERANCE_SECONDS = 10;
 const ALGORITHMS = ['RS512', 'RS384', 'RS256', 'PS512', 'ES512', 'ES384', 'ES256'];
+/**
+ * Bounds on what a caller sends, checked before any work: an assertion is a few hundred bytes of claims and a
+ * signature (an RS512 one about 1 KB), and a `jti` becomes part of a DynamoDB key (at most 1 KB).
+ */
+export const MAX_ASSERTION_LENGTH = 8 * 1024;
+export const MAX_JTI_LENGTH = 256;
 
 /** A verified client assertion: who it is from, and the one-time id and expiry to guard against replay. */
 export interface VerifiedAssertion {
@@ -32,6 +38,13 @@ export async function verifyClientAssertion(
   tokenUrl: string,
   now = Date.now(),
 ): Promise<VerifiedAssertion> {
+  if (assertion.length > MAX_ASSERTION_LENGTH) {
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      `client_assertion is longer than ${MAX_ASSERTION_LENGTH} characters`,
+    );
+  }
   let iss: unknown;
   try {
     iss = decodeJwt(assertion).iss;
@@ -64,8 +77,8 @@ export async function verifyClientAssertion(
       `exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds ahead`,
     );
   }
-  if (typeof payload.jti !== 'string' || payload.jti.length === 0) {
-    throw new OAuthError(400, 'invalid_request', 'jti must be a non-empty string');
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > MAX_JTI_LENGTH) {
+    throw new OAuthError(400, 'invalid_request', `jti must be a string of 1 to ${MAX_JTI_LENGTH} characters`);
   }
   return { client, jti: payload.jti, exp };
 }

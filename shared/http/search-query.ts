@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
+import { assertWellFormed, requestText } from './request-text.ts';
 
 /**
  * A search's parameters as name → values, from the query string and, for `POST _search`, the form-encoded
@@ -21,8 +22,11 @@ export function searchQuery(event: APIGatewayProxyEvent): Record<string, string[
         'not-supported',
       );
     }
-    const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    for (const [name, value] of new URLSearchParams(body)) add(name, value);
+    for (const [name, value] of new URLSearchParams(requestText(event))) {
+      assertWellFormed(name, 'A search parameter name');
+      assertWellFormed(value, `The search parameter ${name}`);
+      add(name, value);
+    }
   }
   return query;
 }

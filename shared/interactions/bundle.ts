@@ -64,7 +64,7 @@ export async function processBundle(
   if (type !== 'transaction' && type !== 'batch') {
     throw new BadRequestError('Bundle.type must be transaction or batch', 'value', ['Bundle.type']);
   }
-  const entries = Array.isArray(body.entry) ? (body.entry as BundleEntry[]) : [];
+  const entries = bundleEntries(body);
   const limit = type === 'transaction' ? MAX_TRANSACTION_ENTRIES : MAX_BATCH_ENTRIES;
   if (entries.length > limit) {
     throw new PayloadTooLargeError(
@@ -72,6 +72,37 @@ export async function processBundle(
     );
   }
   return type === 'transaction' ? transaction(entries, ctx, read, once) : batch(entries, ctx, read, once);
+}
+
+/**
+ * `Bundle.entry` as FHIR JSON allows it: absent, or an array of objects whose `request`, `resource` and
+ * `fullUrl` have the right JSON shapes. Anything else is a 400 naming the entry, not a failure further on.
+ */
+function bundleEntries(body: Record<string, unknown>): BundleEntry[] {
+  if (body.entry === undefined) return [];
+  if (!Array.isArray(body.entry)) {
+    throw new BadRequestError('Bundle.entry must be an array of entries', 'structure', ['Bundle.entry']);
+  }
+  body.entry.forEach((entry: unknown, i) => {
+    const at = `Bundle.entry[${i}]`;
+    const shape = (what: string, where = at) => {
+      throw new BadRequestError(`Entry ${i}: ${what}`, 'structure', [where]);
+    };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) shape('must be an object');
+    const e = entry as Record<string, unknown>;
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(e.request)) shape('request must be an object', `${at}.request`);
+    const request = e.request as Record<string, unknown>;
+    for (const name of ['method', 'url', 'ifMatch', 'ifNoneExist', 'ifNoneMatch', 'ifModifiedSince']) {
+      if (request[name] !== undefined && typeof request[name] !== 'string')
+        shape(`request.${name} must be a string`, `${at}.request.${name}`);
+    }
+    if (e.resource !== undefined && !isObject(e.resource))
+      shape('resource must be an object (a FHIR resource)', `${at}.resource`);
+    if (e.fullUrl !== undefined && typeof e.fullUrl !== 'string')
+      shape('fullUrl must be a string', `${at}.fullUrl`);
+  });
+  return body.entry as BundleEntry[];
 }
 
 async function transaction(
@@ -213,6 +244,7 @@ function parseEntry(entry: BundleEntry, index: number, inTransaction: boolean): 
  */
 async function assignIds(entries: ParsedEntry[]): Promise<Map<string, string>> {
   const assigned = new Map<string, string>();
+  for (const e of entries) if (e.method === 'PUT' && e.fullUrl) assigned.set(e.fullUrl, `${e.type}/${e.id}`);
   const creates = entries.filter((e) => e.method === 'POST' && e.fullUrl);
   for (const e of creates.filter((c) => identifiedByNhsNumber(c.type))) {
     const nhs = (e.resource?.identifier as { system?: string; value?: string }[] | undefined)?.find(

@@ -32,7 +32,9 @@ export async function conditionalCreateMatch(
     const nhs = (body as unknown as Patient).identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
     if (nhs) query._id = [nhs];
   } else {
-    query.patient = [`Patient/${patientOf({ ...body, resourceType: type } as unknown as Resource)}`];
+    query.patient = [
+      `Patient/${patientOf({ ...body, resourceType: type } as unknown as Resource, ctx.fhirBase)}`,
+    ];
   }
   let found: Awaited<ReturnType<typeof searchType>>;
   try {

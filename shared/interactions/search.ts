@@ -34,7 +34,14 @@ export async function searchType(
   assertSupported(type, 'search-type');
   const request = parseSearchRequest(type, query, { lenient: options.lenient });
   if (type === 'Organization') return searchOrganizations(request, ctx);
-  const nhs = type === 'Patient' ? patientSearched(request) : (request.patient as string);
+  const nhs = type === 'Patient' ? patientSearched(request) : request.patient;
+  // Every search reads one patient's record; the audit trail has no other way in either.
+  if (nhs === undefined) {
+    throw new BadRequestError(
+      `A search of ${type} needs a patient: give patient=Patient/{NHS number}`,
+      'required',
+    );
+  }
   const spec = {
     interaction: 'search-type',
     resourceType: type,

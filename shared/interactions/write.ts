@@ -13,6 +13,7 @@ import {
 import { withNhsNumberIdentifier } from '../fhir/patient-identity.ts';
 import { patientOf } from '../fhir/patient-reference.ts';
 import { assertValidResource } from '../fhir/resource-validation.ts';
+import { assertNoUnresolvedReferences } from '../fhir/unresolved-references.ts';
 import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
@@ -39,6 +40,7 @@ export async function planCreate(
   assertSupported(type, 'create');
   const { id: _ignored, ...content } = body;
   assertValidResource(content, type);
+  assertNoUnresolvedReferences(content as unknown as Resource);
   let resource = content as unknown as Resource;
   let id = assignedId;
   let previous: StoredResource | undefined;
@@ -60,7 +62,7 @@ export async function planCreate(
     }
     resource = withNhsNumberIdentifier(resource as Patient, id);
   }
-  const patient = isPatient ? (id as string) : patientOf(resource);
+  const patient = isPatient ? (id as string) : patientOf(resource, ctx.fhirBase);
   if (!hasScope(ctx.caller.scopes, type, 'c')) {
     throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
   }
@@ -85,6 +87,7 @@ export async function planUpdate(
   if (body.id !== id)
     throw new BadRequestError(`The body's id must be '${id}', as in the URL`, 'invalid', ['id']);
   assertValidResource(body, type);
+  assertNoUnresolvedReferences(body as unknown as Resource);
   let resource = body as unknown as Resource;
   const previous = await readCurrent(type, id, partition);
   const isPatient = identifiedByNhsNumber(type);
@@ -96,7 +99,7 @@ export async function planUpdate(
   // What exists is checked as its own record says, before anything about the body: a hidden or deleted
   // resource answers as a read would, whatever the body claims.
   if (previous) await assertChangeable(ctx, previous, patientIn(previous), 'update');
-  const patient = isPatient ? id : patientOf(resource);
+  const patient = isPatient ? id : patientOf(resource, ctx.fhirBase);
   if (previous && !isPatient && previous.partition !== partitionOf(type, id, patient)) {
     throw new BadRequestError(
       `${type}/${id} belongs to another patient's record and cannot be moved`,

@@ -153,6 +153,7 @@ export async function commit(writes: ResourceWrite[], extras: CommitExtras = {})
   for (const Item of extras.items ?? []) items.push({ Put: { TableName, Item } });
   for (const update of extras.updates ?? []) items.push({ Update: { TableName, ...update } });
   assertEachItemOnce(items);
+  assertItemsFit(items);
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new PayloadTooLargeError(
       `This change needs ${items.length} writes, more than the ${MAX_TRANSACTION_ITEMS} one atomic transaction can hold: split it`,
@@ -196,6 +197,33 @@ function assertEachItemOnce(items: NonNullable<TransactWriteCommandInput['Transa
       );
     }
     seen.add(id);
+  }
+}
+
+/** DynamoDB's limit on the size of one item. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * A resource too large for one item is the caller's to split, answered 413 before DynamoDB refuses the whole
+ * transaction (a 500 after all the work). Sized as DynamoDB sizes items: each attribute's name and value in
+ * UTF-8, numbers at their largest (21 bytes), anything nested at its JSON length, which overstates it.
+ */
+function assertItemsFit(items: NonNullable<TransactWriteCommandInput['TransactItems']>): void {
+  for (const op of items) {
+    if (!op.Put?.Item) continue;
+    let bytes = 0;
+    for (const [name, value] of Object.entries(op.Put.Item)) {
+      bytes += Buffer.byteLength(name, 'utf8');
+      if (typeof value === 'string') bytes += Buffer.byteLength(value, 'utf8');
+      else if (typeof value === 'number') bytes += 21;
+      else if (typeof value === 'boolean') bytes += 1;
+      else bytes += Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+    }
+    if (bytes > MAX_ITEM_BYTES) {
+      throw new PayloadTooLargeError(
+        `The resource is too large to store (about ${Math.ceil(bytes / 1024)} KB; at most ${MAX_ITEM_BYTES / 1024} KB): put large content in a document (a DocumentReference with an attachment) and reference it`,
+      );
+    }
   }
 }
 

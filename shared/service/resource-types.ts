@@ -48,6 +48,7 @@ const isSharingObjection = (resource: Resource): boolean =>
   resource.resourceType === 'Consent' && resource.status === 'active' && resource.provision?.type === 'deny';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
+  // Never deleted through the API (CONTRACT §3): its registered GP marks it inactive or records its death.
   Patient: {
     // Never deleted through the API (405): the registered GP marks it inactive or records a death instead.
     interactions: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'],

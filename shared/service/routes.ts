@@ -18,6 +18,13 @@ export interface RouteDefinition {
 
 export const FHIR_BASE_PATH = '/FHIR/R4';
 
+/**
+ * The media types whose bodies the API passes to the functions base64-encoded: all of them. A body then reaches
+ * a function byte for byte, so one that is not UTF-8 is refused (shared/http/request-text.ts) instead of being
+ * decoded with replacement characters and stored.
+ */
+export const BINARY_MEDIA_TYPES = ['*/*'];
+
 const fhir = (method: HttpMethod, path: string, interaction: string): RouteDefinition => ({
   method,
   path: `${FHIR_BASE_PATH}${path}`,

@@ -381,6 +381,24 @@ describe('REST API', () => {
     expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(functionId('authorizer'));
   });
 
+  it('tells a caller refused a token how to authenticate (CONTRACT §2) and never lets it be cached', () => {
+    const parameters = (type: string) =>
+      ofType('AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1]
+        .Properties.ResponseParameters;
+    expect(parameters('UNAUTHORIZED')).toMatchObject({
+      'gatewayresponse.header.WWW-Authenticate': "'Bearer'",
+      'gatewayresponse.header.Cache-Control': "'no-store'",
+    });
+    expect(parameters('ACCESS_DENIED')).toMatchObject({
+      'gatewayresponse.header.WWW-Authenticate': `'Bearer error="invalid_token"'`,
+    });
+  });
+
+  it('passes every request body to the functions as bytes, so they can refuse what is not UTF-8', () => {
+    const [, api] = ofType('AWS::ApiGateway::RestApi')[0] ?? [];
+    expect(api?.Properties.BinaryMediaTypes).toEqual(['*/*']);
+  });
+
   it('answers its own refusals with FHIR OperationOutcome bodies', () => {
     for (const response of gatewayResponses) {
       const [, found] =
@@ -389,7 +407,12 @@ describe('REST API', () => {
         ) ?? [];
       expect(found?.Properties).toMatchObject({
         StatusCode: String(response.statusCode),
-        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/fhir+json'" },
+        ResponseParameters: {
+          'gatewayresponse.header.Content-Type': "'application/fhir+json'",
+          ...Object.fromEntries(
+            Object.entries(response.headers ?? {}).map(([n, v]) => [`gatewayresponse.header.${n}`, `'${v}'`]),
+          ),
+        },
       });
       const templates = found?.Properties.ResponseTemplates as Record<string, string>;
       for (const body of [templates['application/json'], templates['application/fhir+json']]) {
