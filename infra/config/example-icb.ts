@@ -20,7 +20,7 @@ export const exampleIcb: IcbConfigInput = {
       clientId: 'riverside-gp-system',
       name: 'Riverside Medical Practice GP system',
       role: 'gp',
-      odsCode: 'A81001',
+      organisations: ['A81001'],
       scopes: clinical,
       publicKeys: [
         {
@@ -40,7 +40,7 @@ export const exampleIcb: IcbConfigInput = {
       clientId: 'northbridge-epr',
       name: 'Northbridge University Hospitals EPR',
       role: 'acute',
-      odsCode: 'RX1',
+      organisations: ['RX1'],
       scopes: clinical,
       publicKeys: [
         {
@@ -62,7 +62,7 @@ export const exampleIcb: IcbConfigInput = {
       clientId: 'northbridge-ig-audit',
       name: 'Northbridge ICB information governance',
       role: 'auditor',
-      odsCode: 'QNB',
+      organisations: ['QNB'],
       scopes: ['system/AuditEvent.rs', 'system/Organization.rs'],
       jwksUrl: 'https://ig.northbridge-icb.example/.well-known/jwks.json',
     },

@@ -20,7 +20,7 @@ export const exampleProdIcb: IcbConfigInput = {
       clientId: 'moorside-gp-system',
       name: 'Moorside Health Centre GP system',
       role: 'gp',
-      odsCode: 'B82001',
+      organisations: ['B82001'],
       scopes: ['system/*.cruds'],
       jwksUrl: 'https://keys.gp-supplier.example/moorside/jwks.json',
     },
@@ -28,7 +28,7 @@ export const exampleProdIcb: IcbConfigInput = {
       clientId: 'moorside-community-ehr',
       name: 'Moorside Community EHR',
       role: 'community',
-      odsCode: 'RY9',
+      organisations: ['RY9'],
       scopes: ['system/*.cruds'],
       jwksUrl: 'https://ehr.moorside-community.example/.well-known/jwks.json',
       throttle: { rateLimit: 40, burstLimit: 80 },
@@ -37,7 +37,7 @@ export const exampleProdIcb: IcbConfigInput = {
       clientId: 'moorside-social-care',
       name: 'Moorside adult social care case management',
       role: 'social-care',
-      odsCode: 'LA202',
+      organisations: ['LA202'],
       scopes: ['system/Patient.rs', 'system/Encounter.rs', 'system/Flag.crus', 'system/Task.rus'],
       publicKeys: [
         {
