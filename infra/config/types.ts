@@ -34,6 +34,7 @@ export const allowedRetentionDays = Object.values(RetentionDays).filter(
 );
 const retentionDays = z
   .number()
+  .meta({ allowed: allowedRetentionDays.join(', ') })
   .refine(
     (d) => allowedRetentionDays.includes(d),
     `must be one of CloudWatch's retention periods: ${allowedRetentionDays.join(', ')}`,
@@ -54,28 +55,32 @@ export const servedTypes = [...Object.keys(resourceTypes), 'Subscription', 'Bina
 
 const odsCode = z
   .string()
-  .refine(isOdsCode, 'must be an ODS code: 3 to 10 upper-case letters and digits (A81001, RX1)');
+  .refine(isOdsCode, 'must be an ODS code: 3 to 10 upper-case letters and digits (A81001, RX1)')
+  .meta({ allowed: 'an ODS code: 3 to 10 upper-case letters and digits' });
 
 /** `system/<Type|*>.<permissions>`: SMART v2 letters in order (`cruds`, `rs`), or v1 `read` / `write`. */
 const SCOPE = /^system\/([A-Z][A-Za-z]{1,63}|\*)\.(c?r?u?d?s?|read|write)$/;
-const scope = z.string().superRefine((value, ctx) => {
-  const m = SCOPE.exec(value);
-  if (!m || value.endsWith('.')) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be system/<Type|*>.<cruds>, e.g. system/*.cruds or system/Patient.rs',
-    });
-    return;
-  }
-  const type = m[1] as string;
-  if (type !== '*' && !servedTypes.includes(type)) {
-    const close = nearest(type, servedTypes);
-    ctx.addIssue({
-      code: 'custom',
-      message: `names ${type}, which the API does not serve${close ? `: did you mean ${close}?` : ''}`,
-    });
-  }
-});
+const scope = z
+  .string()
+  .meta({ allowed: `system/<Type or *>.<cruds>, Type one of ${servedTypes.join(', ')}` })
+  .superRefine((value, ctx) => {
+    const m = SCOPE.exec(value);
+    if (!m || value.endsWith('.')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be system/<Type|*>.<cruds>, e.g. system/*.cruds or system/Patient.rs',
+      });
+      return;
+    }
+    const type = m[1] as string;
+    if (type !== '*' && !servedTypes.includes(type)) {
+      const close = nearest(type, servedTypes);
+      ctx.addIssue({
+        code: 'custom',
+        message: `names ${type}, which the API does not serve${close ? `: did you mean ${close}?` : ''}`,
+      });
+    }
+  });
 
 /** The algorithms client assertions may use (as `shared/access/client-assertion.ts` accepts them). */
 const algorithmsByKeyType: Record<string, string[]> = {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomResource } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
@@ -26,7 +27,13 @@ export class OrganisationRegister extends Construct {
     const dir = mkdtempSync(join(tmpdir(), 'scr-registry-'));
     writeFileSync(join(dir, 'registry.json'), JSON.stringify(props.registry));
     this.asset = new Asset(this, 'Registry', { path: join(dir, 'registry.json') });
-    this.asset.grantRead(props.handler);
+    // The one object only: the asset's grantRead would allow s3:GetObject* and List* on the whole bucket.
+    props.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.asset.bucket.arnForObjects(this.asset.s3ObjectKey)],
+      }),
+    );
     this.resource = new CustomResource(this, 'Organisations', {
       serviceToken: props.handler.functionArn,
       resourceType: 'Custom::Organisations',

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { clientRegistry } from '#infra/config/client-registry';
+import { configReference } from '#infra/config/config-reference';
 import { exampleIcb } from '#infra/config/example-icb';
 import { icbConfig, icbs } from '#infra/config/icbs';
 import {
@@ -237,6 +239,16 @@ describe('ICB config', () => {
         'Unknown ICB "nowhere" (-c icb=nowhere): known ICBs are example-icb, example-prod-icb',
       );
     });
+  });
+
+  it('has its reference page, docs/CONFIG.md, written from the schema and up to date', () => {
+    const committed = readFileSync(new URL('../../docs/CONFIG.md', import.meta.url), 'utf8');
+
+    expect(committed, 'run npx tsx scripts/config-docs.ts').toBe(configReference());
+    for (const field of ['supplierClients[]', 'waf', 'customDomain', 'organisations[]']) {
+      expect(committed).toContain(`## \`${field}\``);
+    }
+    expect(committed).toContain('| `enabled` | boolean | no | `true` |');
   });
 
   it('names the stack after the ICB and stage', () => {
