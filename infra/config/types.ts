@@ -309,3 +309,5 @@ export type IcbOrganisation = IcbConfig['organisations'][number];
 export type SupplierClientConfig = IcbConfig['supplierClients'][number];
 export type CustomDomainConfig = NonNullable<IcbConfig['customDomain']>;
 export type WafConfig = IcbConfig['waf'];
+/** The part of an ICB's config `npm run icb` changes, kept in `infra/config/<icb>.registry.json`. */
+export type IcbRegistry = Pick<IcbConfigInput, 'organisations' | 'supplierClients'>;
