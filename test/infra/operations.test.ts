@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -346,11 +347,17 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
     );
   });
 
-  it("makes the config's organisations the record's Organizations on deployment", () => {
+  it("applies the config's registry (Organizations and supplier systems) on deployment, from one S3 asset", () => {
+    const asset = stack.organisations.asset;
     template.hasResourceProperties('Custom::Organisations', {
       ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('organisationregister'), 'Arn'] },
-      Organisations: config.organisations,
+      Registry: { Bucket: Match.anyValue(), Key: asset.s3ObjectKey },
     });
+    const uploaded = JSON.parse(readFileSync(join(app.outdir, asset.assetPath), 'utf8'));
+    expect(uploaded.organisations).toEqual(config.organisations);
+    expect(uploaded.supplierSystems.map((s: { clientId: string }) => s.clientId)).toEqual(
+      config.supplierClients.map((c) => c.clientId),
+    );
   });
 
   describe('idempotency table and cursor secret', () => {
