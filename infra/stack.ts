@@ -7,7 +7,7 @@ import { gatewayResponses } from '#shared/service/gateway-responses';
 import { queues } from '#shared/service/queues';
 import { FHIR_BASE_PATH, routes } from '#shared/service/routes';
 import { clientRegistry } from './config/client-registry.ts';
-import { DEFAULT_ICB, icbConfig } from './config/icbs.ts';
+import { icbConfig, selectIcb } from './config/icbs.ts';
 import type { IcbConfig } from './config/types.ts';
 import { AccessLogsBucket } from './constructs/access-logs-bucket.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
@@ -107,12 +107,10 @@ export class SharedCareRecordStack extends Stack {
           : {}),
         // Social care is whoever the ICB's social-care clients act for: they get admission and discharge notices.
         SOCIAL_CARE_ODS_CODES: [
-          ...new Set(config.supplierClients.filter((c) => c.role === 'social-care').map((c) => c.odsCode)),
+          ...new Set(
+            config.supplierClients.filter((c) => c.role === 'social-care').flatMap((c) => c.organisations),
+          ),
         ].join(','),
-      },
-      // The supplier registry outgrows Lambda's 4 KB environment, so the token function is built with it.
-      bundleDefines: {
-        oauth: { 'process.env.CLIENT_REGISTRY': JSON.stringify(JSON.stringify(clientRegistry(config))) },
       },
     });
     const { lambdas } = this.functions;
@@ -166,7 +164,7 @@ export class SharedCareRecordStack extends Stack {
 
     this.organisations = new OrganisationRegister(this, 'OrganisationRegister', {
       handler: lambdas['organisation-register'],
-      organisations: config.organisations,
+      registry: { organisations: config.organisations, supplierSystems: clientRegistry(config) },
     });
 
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
@@ -228,7 +226,7 @@ export const stackName = (config: IcbConfig) => `SharedCareRecord-${config.name}
 /**
  * Builds the CDK app for one ICB, with cdk-nag's AWS Solutions, HIPAA Security and Serverless packs checking
  * every resource at synth. The ICB is `config` if given, else the one named by the `icb` context value
- * (`-c icb=<name>`), else the default. `infra/app.ts` synthesizes it; the infra tests inspect it in process.
+ * (`-c icb=<name>`), which may be left out only when there is one ICB. `infra/app.ts` synthesizes it; the infra tests inspect it in process.
  *
  * @example const { app, stack } = buildApp({ context: { icb: 'example-icb' } });
  */
@@ -237,7 +235,7 @@ export function buildApp(
   config?: IcbConfig,
 ): { app: App; stack: SharedCareRecordStack } {
   const app = new App(appProps);
-  const icb = config ?? icbConfig(String(app.node.tryGetContext('icb') ?? DEFAULT_ICB));
+  const icb = config ?? icbConfig(selectIcb(app.node.tryGetContext('icb')));
   const stack = new SharedCareRecordStack(app, stackName(icb), {
     config: icb,
     env: { region: icb.region, ...(icb.account ? { account: icb.account } : {}) },

@@ -1,6 +1,6 @@
 import type { OrganisationRole } from '#shared/access/supplier-client';
 
-/** A demo organisation of the sandbox and the supplier client that acts for it. */
+/** A demo organisation of the sandbox and the supplier client that acts for it alone. */
 export interface DemoOrganisation {
   role: OrganisationRole;
   odsCode: string;
@@ -43,5 +43,24 @@ export const demoOrganisations: DemoOrganisation[] = [
     name: 'NHS Northbridge Integrated Care Board',
     type: 'govt',
     scopes: ['system/AuditEvent.rs', 'system/Organization.rs'],
+  },
+];
+
+/** A sandbox supplier system that serves several of the demo organisations (CONTRACT §1). */
+export interface DemoSupplierSystem {
+  role: OrganisationRole;
+  name: string;
+  /** The ODS codes it acts for; the first is its `odsCode` in clients.json. */
+  organisations: string[];
+  scopes: string[];
+}
+
+/** One GP system serving both demo practices, as one supplier's system serves many practices in a region. */
+export const demoSupplierSystems: DemoSupplierSystem[] = [
+  {
+    role: 'gp-system',
+    name: 'Riverside and Hillview GP system (sandbox supplier system)',
+    organisations: ['A81001', 'A81002'],
+    scopes: clinical,
   },
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
+import { AUTHORIZER_CACHE_SECONDS } from '#shared/access/supplier-registry';
 import { functions } from '#shared/service/functions';
 import {
   type GatewayResponseDefinition,
@@ -14,8 +15,8 @@ import { matchRoute } from './route-matcher.ts';
 
 /** API Gateway's own payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-/** As the stack's token authorizer caches its decisions (`AUTHORIZER_CACHE_TTL`, 60 s). */
-const AUTHORIZER_CACHE_MS = 60_000;
+/** As the stack's API Gateway caches the token authorizer's decisions: by token, for the same TTL. */
+const AUTHORIZER_CACHE_MS = AUTHORIZER_CACHE_SECONDS * 1000;
 const STAGE = 'sandbox';
 
 /** A local page or endpoint served beside the API (health, ops page, docs). */

@@ -111,7 +111,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       TOKEN_SIGNING_JWK: JSON.stringify(keys.serviceKey),
       // Kept under the sandbox folder, so paging cursors survive a restart as the data does.
       CURSOR_SECRET: keys.cursorSecret,
-      CLIENT_REGISTRY: JSON.stringify(keys.registry),
       POWERTOOLS_METRICS_DISABLED: 'true',
       // Invocations run side by side in this one process, as on Lambda's multi-concurrency runtime: with this set,
       // Powertools keeps each one's log keys and metrics in its own InvokeStore scope (local/function-loader.ts).
@@ -133,6 +132,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await installAuditFault();
     const { seedSandbox } = await import('./seed.ts');
     await seedSandbox();
+    // The registry lives in the record table, as a deployment's does; the sandbox's clients are its registry.
+    const { replaceSupplierRegistry } = await import('#shared/access/supplier-registry');
+    await replaceSupplierRegistry(keys.registry);
 
     const poller = new StreamPoller(dynamodb.endpoint, streamArn, join(dir, 'stream-checkpoints.json'));
     poller.start();

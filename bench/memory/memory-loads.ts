@@ -1,7 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { demoOrganisations } from '#local/demo-organisations';
-import type { OrganisationRole } from '#shared/access/supplier-client';
 import { auditEvent } from '#shared/audit/audit-event';
 import { authorizerContext } from '#shared/http/caller';
 import { journalItem } from '#shared/record/journal-entry';
@@ -48,14 +47,9 @@ export async function memoryLoads(
       audience: 'shared-care-record',
     },
   );
-  const context = authorizerContext({
-    clientId: String(payload.sub),
-    odsCode: String(payload.ods),
-    role: payload.role as OrganisationRole,
-    scopes: String(payload.scope ?? '')
-      .split(' ')
-      .filter(Boolean),
-  });
+  const caller = sandbox.clients.clients.find((c) => c.clientId === payload.sub);
+  if (!caller) throw new Error(`No sandbox client ${payload.sub}`);
+  const context = authorizerContext(caller, payload.exp as number);
   const api = (request: BenchRequest) =>
     proxyEvent(
       { ...request, headers: { Authorization: `Bearer ${token}`, ...request.headers } },

@@ -2,12 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { verifyAccessToken } from '#shared/access/access-token';
+import { supplierClient } from '#shared/access/supplier-registry';
 import { authorizerContext } from '#shared/http/caller';
 import { usagePlanKey } from '#shared/http/usage-plan-key';
 import { logger } from '#shared/observability/powertools';
 
 /**
- * API Gateway token authorizer: verifies the service's own access token and passes the caller on.
+ * API Gateway token authorizer: verifies the service's own access token, checks its client is still registered
+ * (the registry is cached at most `REGISTRY_CACHE_SECONDS`), and passes the client and the token's `exp` on.
  * The policy allows the whole API, because API Gateway caches the decision per token across every route;
  * what a caller may do is decided per request by the functions. A bad token is `Unauthorized` (401).
  * The usage identifier key puts the caller's requests on its own usage plan (per-supplier throttling).
@@ -17,21 +19,26 @@ export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorize
   .handler(async (event) => {
     const token = /^Bearer (.+)$/i.exec(event.authorizationToken ?? '')?.[1];
     if (!token) throw new Error('Unauthorized');
-    let caller: Awaited<ReturnType<typeof verifyAccessToken>>;
+    let verified: Awaited<ReturnType<typeof verifyAccessToken>>;
     try {
-      caller = await verifyAccessToken(token);
+      verified = await verifyAccessToken(token);
     } catch (e) {
       logger.info('Access token refused', { reason: (e as Error).name });
       throw new Error('Unauthorized');
     }
+    const client = await supplierClient(verified.clientId);
+    if (!client) {
+      logger.info('Access token refused', { reason: 'ClientNotRegistered' });
+      throw new Error('Unauthorized');
+    }
     const [arn, stage] = event.methodArn.split('/');
     return {
-      principalId: caller.clientId,
+      principalId: client.clientId,
       policyDocument: {
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/${stage}/*` }],
       },
-      context: authorizerContext(caller),
-      usageIdentifierKey: usagePlanKey(caller.clientId),
+      context: authorizerContext(client, verified.exp),
+      usageIdentifierKey: usagePlanKey(client.clientId),
     };
   });

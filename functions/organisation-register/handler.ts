@@ -2,11 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { logger } from '#shared/observability/powertools';
-import { type OrganisationEntry, registerOrganisations } from '#shared/organisations/register-organisations';
+import { applyDeploymentRegistry } from '#shared/organisations/deployment-registry';
 
 /**
- * A CloudFormation custom resource: on every deployment, the ICB config's organisations become (or stay) the
- * record's Organizations, which supplier systems look up by ODS code. Answers CloudFormation at its response URL;
+ * A CloudFormation custom resource: on every deployment that changes the ICB's registry (uploaded as an S3
+ * asset), its organisations become (or stay) the record's Organizations and its supplier systems the registry
+ * the token endpoint and authorizer read; no function is redeployed for it. Answers CloudFormation at its response URL;
  * deleting the stack leaves the Organizations in the retained record.
  */
 export const handler = middy<CloudFormationCustomResourceEvent, void>()
@@ -15,12 +16,12 @@ export const handler = middy<CloudFormationCustomResourceEvent, void>()
     let failure: string | undefined;
     if (event.RequestType !== 'Delete') {
       try {
-        const organisations = event.ResourceProperties.Organisations as OrganisationEntry[];
-        const result = await registerOrganisations(organisations);
-        logger.info('Organisations registered', { ...result, listed: organisations.length });
+        const { Bucket, Key } = event.ResourceProperties.Registry as { Bucket: string; Key: string };
+        const result = await applyDeploymentRegistry({ bucket: Bucket, key: Key });
+        logger.info('Registry applied', result);
       } catch (e) {
-        failure = `Could not register the organisations: ${(e as Error).name}: ${(e as Error).message}`;
-        logger.error('Organisations not registered', { error: (e as Error).name });
+        failure = `Could not apply the registry: ${(e as Error).name}: ${(e as Error).message}`;
+        logger.error('Registry not applied', { error: (e as Error).name });
       }
     }
     const response = await fetch(event.ResponseURL, {

@@ -1,20 +1,24 @@
+import type { JWK } from 'jose';
 import type { SupplierClient } from '#shared/access/supplier-client';
 import type { IcbConfig } from './types.ts';
 
 /**
- * The token function's client registry from an ICB's supplier clients: public keys or a JWKS URL each, and no
- * deployment settings (throttling belongs to API Gateway's usage plans).
+ * The supplier registry from an ICB's supplier clients: organisations, scopes, public keys or a JWKS URL each,
+ * and no deployment settings (throttling belongs to API Gateway's usage plans). The deployment writes it to the
+ * record table, where the token endpoint and the authorizer read it.
  *
  * @example clientRegistry(icbConfig('example-icb')).map((c) => c.clientId)
  */
 export function clientRegistry(config: Pick<IcbConfig, 'supplierClients'>): SupplierClient[] {
-  return config.supplierClients.map(({ clientId, name, role, odsCode, scopes, publicKeys, jwksUrl }) => ({
-    clientId,
-    name,
-    role,
-    odsCode,
-    scopes,
-    publicKeys: publicKeys ?? [],
-    ...(jwksUrl ? { jwksUrl } : {}),
-  }));
+  return config.supplierClients.map(
+    ({ clientId, name, role, organisations, scopes, publicKeys, jwksUrl }) => ({
+      clientId,
+      name,
+      role,
+      organisations,
+      scopes,
+      publicKeys: (publicKeys ?? []) as JWK[],
+      ...(jwksUrl ? { jwksUrl } : {}),
+    }),
+  );
 }

@@ -1,4 +1,5 @@
-import type { IcbConfigInput } from './types.ts';
+import registry from './example-prod-icb.registry.json' with { type: 'json' };
+import type { IcbConfigInput, IcbRegistry } from './types.ts';
 
 /**
  * A made-up production ICB, to show the settings a live deployment adds: a fixed account, a custom domain with
@@ -10,48 +11,8 @@ export const exampleProdIcb: IcbConfigInput = {
   // AWS's documentation account id: replace with the ICB's own.
   account: '123456789012',
   region: 'eu-west-2',
-  organisations: [
-    { odsCode: 'B82001', name: 'Moorside Health Centre' },
-    { odsCode: 'RY9', name: 'Moorside Community NHS Trust' },
-    { odsCode: 'LA202', name: 'Moorside Council Adult Social Care', type: 'govt' },
-  ],
-  supplierClients: [
-    {
-      clientId: 'moorside-gp-system',
-      name: 'Moorside Health Centre GP system',
-      role: 'gp',
-      odsCode: 'B82001',
-      scopes: ['system/*.cruds'],
-      jwksUrl: 'https://keys.gp-supplier.example/moorside/jwks.json',
-    },
-    {
-      clientId: 'moorside-community-ehr',
-      name: 'Moorside Community EHR',
-      role: 'community',
-      odsCode: 'RY9',
-      scopes: ['system/*.cruds'],
-      jwksUrl: 'https://ehr.moorside-community.example/.well-known/jwks.json',
-      throttle: { rateLimit: 40, burstLimit: 80 },
-    },
-    {
-      clientId: 'moorside-social-care',
-      name: 'Moorside adult social care case management',
-      role: 'social-care',
-      odsCode: 'LA202',
-      scopes: ['system/Patient.rs', 'system/Encounter.rs', 'system/Flag.crus', 'system/Task.rus'],
-      publicKeys: [
-        {
-          kty: 'EC',
-          kid: 'moorside-social-care-2026',
-          alg: 'ES384',
-          use: 'sig',
-          crv: 'P-384',
-          x: '6kLBCHHim-eAxtYPLRwOD2wLcHDTmAAaTwhp9tVJXHQatWT8jAhEwJj7LQX6WlEw',
-          y: 'OeFjjg0jscgLJ6-_DIP_C6dnGs_7k8JWHymJV3V_XU8OJMVjN4PFkqOgQxJt-71A',
-        },
-      ],
-    },
-  ],
+  // The registry: organisations and supplier systems, kept as JSON so `npm run icb` can change it.
+  ...(registry as IcbRegistry),
   // The service's defaults plus a local code the ICB's safeguarding leads asked for.
   safeguardingCodes: [
     '836881000000105',

@@ -1,113 +1,313 @@
-import type { JWK } from 'jose';
-import type { OrganisationRole } from '#shared/access/supplier-client';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as z from 'zod';
+import { isOdsCode } from '#shared/fhir/ods-code';
+import { resourceTypes } from '#shared/service/resource-types';
+import { nearest } from './nearest-key.ts';
 
 /**
- * An organisation of the ICB's region that supplier systems act for: each deployment makes it an Organization in
- * the record, at its ODS code.
+ * The ICB config as one zod schema: its TypeScript types, its validation (`validate.ts`) and its reference
+ * documentation (`docs/CONFIG.md`, written by `scripts/config-docs.ts`) all come from it. Every object is
+ * strict, so a misspelt key is an error naming its path and the nearest known key, never silently ignored.
  */
-export interface IcbOrganisation {
-  /** The organisation's ODS code (`A81001`, `RX1`). */
-  odsCode: string;
-  name: string;
-  /** FHIR organization-type code: `prov` (a care provider, the default), `govt` (a council, the ICB), `other`. */
-  type?: 'prov' | 'govt' | 'other';
+
+/** A strict object whose unknown-key error names the nearest known key. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      return issue.keys
+        .map((key) => {
+          const close = nearest(key, known);
+          return close
+            ? `is not a known key: did you mean "${close}"?`
+            : `is not a known key (known: ${known.join(', ')})`;
+        })
+        .join('; ');
+    },
+  });
 }
 
-/**
- * A supplier system allowed to call the API: it signs its client assertions with a private key whose public
- * half is given here inline (`publicKeys`) or published by the supplier (`jwksUrl`), never both.
- */
-export interface SupplierClientConfig {
-  /** The `iss` and `sub` of its client assertions: letters, digits, `.`, `_` and `-`. */
-  clientId: string;
-  name: string;
-  role: OrganisationRole;
-  /** The organisation it acts for: one of `organisations`. */
-  odsCode: string;
-  /** SMART v2 system scopes, `system/<Type|*>.<cruds>` (`system/*.cruds`, `system/AuditEvent.rs`). */
-  scopes: string[];
-  /** Public RSA or EC JWKs, each with `kid` and `alg`. */
-  publicKeys?: JWK[];
-  /** An `https` JWKS URL the supplier publishes its public keys at, so it can rotate them itself. */
-  jwksUrl?: string;
-  /** Its own API Gateway usage plan; the default suits one supplier system's normal load. */
-  throttle?: { rateLimit: number; burstLimit: number };
-}
+/** CloudWatch Logs only accepts these retention periods (INFINITE aside: every log here has an end). */
+export const allowedRetentionDays = Object.values(RetentionDays).filter(
+  (days): days is number => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+const retentionDays = z
+  .number()
+  .meta({ allowed: allowedRetentionDays.join(', ') })
+  .refine(
+    (d) => allowedRetentionDays.includes(d),
+    `must be one of CloudWatch's retention periods: ${allowedRetentionDays.join(', ')}`,
+  );
 
-/**
- * A custom domain name for the API, with mutual TLS: callers present a client certificate signed by a CA in the
- * truststore, and the default execute-api endpoint is switched off so the domain is the only way in.
- */
-export interface CustomDomainConfig {
-  /** The API's host name (`fhir.example-icb.nhs.uk`). */
-  domainName: string;
-  /** An ACM certificate for `domainName` in the deployment's region. */
-  certificateArn: string;
-  /** `s3://bucket/key.pem`: the PEM bundle of CAs whose client certificates are accepted. */
-  truststoreUri: string;
-  /** The truststore object's S3 version, so a changed truststore is a visible deployment. */
-  truststoreVersion?: string;
-}
+export const organisationRoles = [
+  'gp',
+  'gp-other',
+  'gp-system',
+  'acute',
+  'community',
+  'social-care',
+  'auditor',
+] as const;
 
-/** The regional web ACL in front of the API. */
-export interface WafConfig {
-  enabled: boolean;
-  /** Requests one IP address may make in any 5 minutes before it is blocked for a while. */
-  rateLimitPer5Minutes: number;
-}
+/** The FHIR types a scope may name: those the API serves, and its own Subscription and Binary endpoints. */
+export const servedTypes = [...Object.keys(resourceTypes), 'Subscription', 'Binary'];
 
-/**
- * What one integrated care board's deployment needs to know. Each ICB has a file in this folder; `icbs.ts`
- * lists them and `-c icb=<name>` picks one.
- */
-export interface IcbConfig {
-  /** Short kebab-case name, used in the stack name and resource names (`example-icb`). */
-  name: string;
-  /** Deployment stage (`dev`, `test`, `prod`): one ICB can run several side by side. */
-  stage: string;
-  /** AWS account to deploy into; omitted, the stack stays account-agnostic and takes the CLI's account. */
-  account?: string;
-  /** AWS region. Patient data stays in the UK, so London unless there is a reason. */
-  region: string;
-  /** The organisations supplier clients act for. */
-  organisations: IcbOrganisation[];
-  /** The supplier systems that may call the API, baked into the token function at build time. */
-  supplierClients: SupplierClientConfig[];
-  /**
-   * SNOMED CT codes that make a Flag a safeguarding concern, given to the functions as `SAFEGUARDING_CODES`;
-   * empty means the service's default list (`shared/events/safeguarding-codes.ts`).
-   */
-  safeguardingCodes: string[];
-  /** Where alarms are e-mailed (the address confirms the SNS subscription once). */
-  alarmEmail: string;
-  /** Break-glass uses in an hour above which the break-glass alarm goes off. */
-  breakGlassAlarmPerHour: number;
-  /** Days CloudWatch keeps the functions' logs (one of CloudWatch's allowed values). */
-  logRetentionDays: number;
-  /**
-   * Days the audit trail around the record is kept: API access logs, S3 access logs, the event archive
-   * (one of CloudWatch's allowed values, since the access log group uses it).
-   */
-  auditRetentionDays: number;
-  customDomain?: CustomDomainConfig;
-  waf: WafConfig;
-}
+const odsCode = z
+  .string()
+  .refine(isOdsCode, 'must be an ODS code: 3 to 10 upper-case letters and digits (A81001, RX1)')
+  .meta({ allowed: 'an ODS code: 3 to 10 upper-case letters and digits' });
 
-/** An ICB file as written: fields with a sensible default may be left out. */
-export type IcbConfigInput = Omit<IcbConfig, 'region' | 'waf' | 'breakGlassAlarmPerHour'> & {
-  region?: string;
-  waf?: Partial<WafConfig>;
-  breakGlassAlarmPerHour?: number;
+/** `system/<Type|*>.<permissions>`: SMART v2 letters in order (`cruds`, `rs`), or v1 `read` / `write`. */
+const SCOPE = /^system\/([A-Z][A-Za-z]{1,63}|\*)\.(c?r?u?d?s?|read|write)$/;
+const scope = z
+  .string()
+  .meta({ allowed: `system/<Type or *>.<cruds>, Type one of ${servedTypes.join(', ')}` })
+  .superRefine((value, ctx) => {
+    const m = SCOPE.exec(value);
+    if (!m || value.endsWith('.')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be system/<Type|*>.<cruds>, e.g. system/*.cruds or system/Patient.rs',
+      });
+      return;
+    }
+    const type = m[1] as string;
+    if (type !== '*' && !servedTypes.includes(type)) {
+      const close = nearest(type, servedTypes);
+      ctx.addIssue({
+        code: 'custom',
+        message: `names ${type}, which the API does not serve${close ? `: did you mean ${close}?` : ''}`,
+      });
+    }
+  });
+
+/** The algorithms client assertions may use (as `shared/access/client-assertion.ts` accepts them). */
+const algorithmsByKeyType: Record<string, string[]> = {
+  RSA: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'],
+  EC: ['ES256', 'ES384', 'ES512'],
 };
+const curveOf: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+/** JWK members that only private or symmetric keys have. */
+const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** A 2048-bit RSA modulus is 342 base64url characters. */
+const MIN_RSA_MODULUS_CHARS = 342;
 
-/** The region used when an ICB file names none: AWS London. */
-export const DEFAULT_REGION = 'eu-west-2';
+/** A public JWK: checked member by member, so a private key is refused and called leaked. */
+const publicJwk = z
+  .looseObject({
+    kty: z.string(),
+    kid: z.string().min(1, 'must be set').optional(),
+    alg: z.string().optional(),
+    use: z.literal('sig', 'must be sig, or left out').optional(),
+  })
+  .superRefine((key, ctx) => {
+    const secret = privateMembers.filter((m) => m in key);
+    if (secret.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is a private or secret key (has ${secret.join(', ')}): give the public key only, and treat this one as leaked`,
+      });
+      return;
+    }
+    const algorithms = algorithmsByKeyType[key.kty];
+    if (!algorithms)
+      return void ctx.addIssue({ code: 'custom', path: ['kty'], message: 'must be RSA or EC' });
+    if (key.kid === undefined) ctx.addIssue({ code: 'custom', path: ['kid'], message: 'must be set' });
+    if (typeof key.alg !== 'string' || !algorithms.includes(key.alg)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alg'],
+        message: `must be one of ${algorithms.join(', ')} for a ${key.kty} key`,
+      });
+      return;
+    }
+    const k = key as Record<string, unknown>;
+    if (key.kty === 'RSA') {
+      if (typeof k.n !== 'string' || k.n.length < MIN_RSA_MODULUS_CHARS || typeof k.e !== 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an RSA public key of at least 2048 bits (n and e)',
+        });
+      }
+    } else if (k.crv !== curveOf[key.alg] || typeof k.x !== 'string' || typeof k.y !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an EC public key on ${curveOf[key.alg]} (crv, x and y)`,
+      });
+    }
+  });
 
-/** The WAF is on unless an ICB turns it off; the rate limit is per client IP address, over 5 minutes. */
-export const DEFAULT_WAF: WafConfig = { enabled: true, rateLimitPer5Minutes: 3000 };
-
-/** A supplier system's usage plan unless its entry says otherwise: requests per second, and burst. */
 export const DEFAULT_CLIENT_THROTTLE = { rateLimit: 25, burstLimit: 50 };
 
-/** More break-glass uses than this in an hour is unusual enough for someone to look. */
+export const organisationSchema = strict({
+  odsCode: odsCode.describe("The organisation's ODS code (`A81001`, `RX1`); its Organization's id"),
+  name: z.string().trim().min(1, 'must not be empty').describe('Its name, as suppliers see it'),
+  type: z
+    .enum(['prov', 'govt', 'other'], 'must be prov, govt or other (FHIR organization-type), or left out')
+    .default('prov')
+    .describe('FHIR organization-type code: `prov` (a care provider), `govt` (a council, the ICB), `other`'),
+});
+
+export const supplierClientSchema = strict({
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, 'must be 3 to 64 letters, digits, ".", "_" and "-"')
+    .describe('The `iss` and `sub` of its client assertions'),
+  // The name travels into audit records: printable text only.
+  name: z
+    .string()
+    .regex(/^[\p{L}\p{N} .,'&()/-]{1,200}$/u, "must be 1 to 200 letters, digits, spaces and .,'&()/-")
+    .describe('The supplier system, as audit records name it'),
+  role: z
+    .enum(organisationRoles, `must be one of ${organisationRoles.join(', ')}`)
+    .describe('The kind of organisation it acts for (`auditor`: the ICB information governance team)'),
+  organisations: z
+    .array(odsCode)
+    .min(1, 'must list at least one organisation')
+    .describe(
+      'ODS codes of the organisations it acts for, each one of `organisations`; with several, every call names one in `NHSD-End-User-Organisation-ODS`',
+    ),
+  scopes: z
+    .array(scope)
+    .min(1, 'must list at least one scope')
+    .describe('SMART v2 system scopes, `system/<Type|*>.<cruds>`, naming types the API serves'),
+  publicKeys: z
+    .array(publicJwk)
+    .optional()
+    .describe(
+      'Its public RSA or EC JWKs, each with `kid` and `alg` (never a private key); or give `jwksUrl`',
+    ),
+  jwksUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .optional()
+    .describe('An `https` JWKS URL it publishes its public keys at, so it rotates them itself'),
+  throttle: strict({
+    rateLimit: z.number().gt(0).max(10_000, 'must be requests per second, above 0 and at most 10000'),
+    burstLimit: z.number().int().min(1).max(5000, 'must be a whole number of requests, 1 to 5000'),
+  })
+    .optional()
+    .describe(
+      `Its own usage plan: requests per second and burst (default ${DEFAULT_CLIENT_THROTTLE.rateLimit} and ${DEFAULT_CLIENT_THROTTLE.burstLimit})`,
+    ),
+});
+
+const HOST_NAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export const customDomainSchema = strict({
+  domainName: z
+    .string()
+    .regex(HOST_NAME, 'must be a lower-case DNS host name such as fhir.example-icb.nhs.uk')
+    .describe("The API's host name (`fhir.example-icb.nhs.uk`)"),
+  certificateArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/,
+      'must be an ACM certificate ARN',
+    )
+    .describe("An ACM certificate for `domainName` in the deployment's region"),
+  truststoreUri: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+/,
+      'must be s3://<bucket>/<key> of a PEM bundle of the CAs to trust',
+    )
+    .describe(
+      '`s3://bucket/key.pem`: the PEM bundle of CAs whose client certificates are accepted (mutual TLS)',
+    ),
+  truststoreVersion: z
+    .string()
+    .trim()
+    .min(1, 'must be an S3 object version id, or left out')
+    .optional()
+    .describe("The truststore object's S3 version, so a changed truststore is a visible deployment"),
+});
+
+export const DEFAULT_WAF = { enabled: true, rateLimitPer5Minutes: 3000 };
+
+export const wafSchema = strict({
+  enabled: z
+    .boolean('must be true or false')
+    .default(DEFAULT_WAF.enabled)
+    .describe('The regional web ACL in front of the API'),
+  rateLimitPer5Minutes: z
+    .number()
+    .int()
+    .min(100, 'must be a whole number of requests, at least 100 (WAF accepts no fewer)')
+    .default(DEFAULT_WAF.rateLimitPer5Minutes)
+    .describe('Requests one IP address may make in any 5 minutes before it is blocked for a while'),
+});
+
+export const DEFAULT_REGION = 'eu-west-2';
 export const DEFAULT_BREAK_GLASS_ALARM_PER_HOUR = 5;
+
+export const icbConfigSchema = strict({
+  name: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
+      'must be 3 to 32 lower-case letters, digits and hyphens, starting with a letter',
+    )
+    .describe('Short kebab-case name, used in the stack name and resource names (`example-icb`)'),
+  stage: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]{0,9}$/,
+      'must be 1 to 10 lower-case letters and digits, starting with a letter (e.g. dev, prod)',
+    )
+    .describe('Deployment stage (`dev`, `test`, `prod`): one ICB can run several side by side'),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id, or left out')
+    .optional()
+    .describe("AWS account to deploy into; left out, the stack takes the CLI's account"),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, `must be an AWS region such as ${DEFAULT_REGION}`)
+    .default(DEFAULT_REGION)
+    .describe('AWS region. Patient data stays in the UK, so London unless there is a reason'),
+  organisations: z
+    .array(organisationSchema)
+    .min(1, 'must list at least one organisation')
+    .describe('The organisations supplier systems act for; each becomes an Organization at its ODS code'),
+  supplierClients: z
+    .array(supplierClientSchema)
+    .describe(
+      'The supplier systems that may call the API: the registry, written to the record table at deployment',
+    ),
+  safeguardingCodes: z
+    .array(z.string().regex(/^\d{6,18}$/, 'must be a SNOMED CT concept id (6 to 18 digits)'))
+    .default([])
+    .describe(
+      "SNOMED CT codes that make a Flag a safeguarding concern; empty means the service's default list",
+    ),
+  alarmEmail: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address (alarms are sent to it)')
+    .describe('Where alarms are e-mailed (the address confirms the SNS subscription once)'),
+  breakGlassAlarmPerHour: z
+    .number()
+    .int()
+    .min(1, 'must be a whole number of break-glass uses an hour, at least 1')
+    .default(DEFAULT_BREAK_GLASS_ALARM_PER_HOUR)
+    .describe('Break-glass uses in an hour above which the break-glass alarm goes off'),
+  logRetentionDays: retentionDays.describe("Days CloudWatch keeps the functions' logs"),
+  auditRetentionDays: retentionDays.describe(
+    'Days the audit trail around the record is kept: API access logs, S3 access logs, the event archive',
+  ),
+  customDomain: customDomainSchema
+    .optional()
+    .describe('A custom domain with mutual TLS; the default execute-api endpoint is then switched off'),
+  waf: wafSchema.default(DEFAULT_WAF).describe('The regional web ACL in front of the API'),
+});
+
+/** An ICB file as written: fields with a default may be left out. */
+export type IcbConfigInput = z.input<typeof icbConfigSchema>;
+/** What one integrated care board's deployment needs to know, defaults filled in. */
+export type IcbConfig = z.output<typeof icbConfigSchema>;
+export type IcbOrganisation = IcbConfig['organisations'][number];
+export type SupplierClientConfig = IcbConfig['supplierClients'][number];
+export type CustomDomainConfig = NonNullable<IcbConfig['customDomain']>;
+export type WafConfig = IcbConfig['waf'];
+/** The part of an ICB's config `npm run icb` changes, kept in `infra/config/<icb>.registry.json`. */
+export type IcbRegistry = Pick<IcbConfigInput, 'organisations' | 'supplierClients'>;

@@ -22,10 +22,10 @@ export class ClientUsagePlans extends Construct {
       const throttle = client.throttle ?? DEFAULT_CLIENT_THROTTLE;
       const key = new apigateway.ApiKey(this, `${client.clientId}Key`, {
         value: usagePlanKey(client.clientId),
-        description: `Usage plan key of ${client.name} (${client.odsCode}); named by the authorizer, never sent`,
+        description: `Usage plan key of ${client.name} (${client.organisations.join(', ')}); named by the authorizer, never sent`,
       });
       const plan = new apigateway.UsagePlan(this, `${client.clientId}Plan`, {
-        description: `${client.name} (${client.odsCode})`,
+        description: `${client.name} (${client.organisations.join(', ')})`,
         throttle,
         apiStages: [{ api: props.api, stage }],
       });

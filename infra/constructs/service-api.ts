@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AUTHORIZER_CACHE_SECONDS } from '#shared/access/supplier-registry';
 import type { FunctionName } from '#shared/service/functions';
 import { type GatewayResponseDefinition, gatewayResponseBody } from '#shared/service/gateway-responses';
 import { BINARY_MEDIA_TYPES, type RouteDefinition } from '#shared/service/routes';
@@ -12,11 +13,11 @@ import { BINARY_MEDIA_TYPES, type RouteDefinition } from '#shared/service/routes
 export const API_STAGE_NAME = 'v1';
 
 /**
- * How long API Gateway reuses an authorizer decision for the same token. A cached Allow outlives the token's
- * expiry (or a supplier's removal) by up to this long, so it stays short next to the 600 s token lifetime, yet
- * still spares the authorizer most calls of a busy client.
+ * How long API Gateway reuses an authorizer decision for the same token: with the registry's own cache, a removed
+ * supplier is refused within 60 s; the functions refuse a token past its `exp` whatever the cache
+ * (`shared/access/supplier-registry.ts`).
  */
-export const AUTHORIZER_CACHE_TTL = Duration.seconds(60);
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(AUTHORIZER_CACHE_SECONDS);
 
 export interface ServiceApiProps {
   restApiName: string;

@@ -27,8 +27,6 @@ export interface ServiceFunctionsProps {
   logRetentionDays: number;
   /** Environment every function gets, from the ICB config. */
   environment: Record<string, string>;
-  /** Constants compiled into a function's bundle (esbuild `define`), for settings too big for its environment. */
-  bundleDefines?: Partial<Record<FunctionName, Record<string, string>>>;
 }
 
 /**
@@ -59,7 +57,6 @@ export class ServiceFunctions extends Construct {
         logRetentionDays: props.logRetentionDays,
         logsKey: props.logsKey,
         ...(deadLetterQueue ? { deadLetterQueue } : {}),
-        ...(props.bundleDefines?.[name] ? { define: props.bundleDefines[name] } : {}),
       });
       grant(fn, definition, props);
       // Lambda's own grant names the queue but not its key; sending to an encrypted queue needs both.

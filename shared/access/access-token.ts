@@ -7,15 +7,26 @@ export const ACCESS_TOKEN_AUDIENCE = 'shared-care-record';
 /** Lifetime of an access token, in seconds: short, as NHS application-restricted APIs issue. */
 export const ACCESS_TOKEN_LIFETIME = 600;
 
-/** Who is calling: what the authorizer hands to every function, from the verified access token. */
+/** Who is calling: the verified client, and the organisation this request acts for. */
 export interface Caller {
   clientId: string;
+  /** The organisation the request acts for: the client's only one, or the one `NHSD-End-User-Organisation-ODS` names. */
   odsCode: string;
   role: OrganisationRole;
   scopes: string[];
 }
 
-/** Issues an access token for a client whose assertion has been verified. */
+/** A verified access token: the client it was issued to, and when it ends (seconds since the epoch). */
+export interface VerifiedAccessToken {
+  clientId: string;
+  exp: number;
+}
+
+/**
+ * Issues an access token for a client whose assertion has been verified. The token names the client only: the
+ * organisations it acts for, its role and scopes are read from the registry on each use, so a change there
+ * (or a removal) reaches live tokens too.
+ */
 export async function issueAccessToken(client: SupplierClient, issuer: string, now = Date.now()) {
   const iat = Math.floor(now / 1000);
   const token = await tokenSigner().sign({
@@ -26,8 +37,6 @@ export async function issueAccessToken(client: SupplierClient, issuer: string, n
     exp: iat + ACCESS_TOKEN_LIFETIME,
     jti: crypto.randomUUID(),
     client_id: client.clientId,
-    ods: client.odsCode,
-    role: client.role,
     scope: client.scopes.join(' '),
   });
   return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME };
@@ -35,18 +44,13 @@ export async function issueAccessToken(client: SupplierClient, issuer: string, n
 
 let verificationKeys: JWTVerifyGetKey | undefined;
 
-/** Verifies an access token's signature, audience and expiry, and returns the caller it names. */
-export async function verifyAccessToken(token: string): Promise<Caller> {
+/** Verifies an access token's signature, audience and expiry, and returns the client it names. */
+export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
   verificationKeys ??= createLocalJWKSet(await tokenSigner().publicJwks());
   const { payload } = await jwtVerify(token, verificationKeys, {
     audience: ACCESS_TOKEN_AUDIENCE,
     algorithms: ['RS256'],
-    requiredClaims: ['exp', 'sub', 'ods', 'role'],
+    requiredClaims: ['exp', 'sub'],
   });
-  return {
-    clientId: String(payload.sub),
-    odsCode: String(payload.ods),
-    role: payload.role as OrganisationRole,
-    scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
-  };
+  return { clientId: String(payload.sub), exp: payload.exp as number };
 }

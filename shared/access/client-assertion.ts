@@ -7,7 +7,8 @@ import {
   jwtVerify,
 } from 'jose';
 import { OAuthError } from './oauth-error.ts';
-import { type SupplierClient, supplierClient } from './supplier-client.ts';
+import type { SupplierClient } from './supplier-client.ts';
+import { supplierClient } from './supplier-registry.ts';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** An assertion may be valid for at most this long, as NHS England's signed-JWT auth requires. */
@@ -51,7 +52,7 @@ export async function verifyClientAssertion(
   } catch {
     throw new OAuthError(400, 'invalid_request', 'client_assertion is not a JWT');
   }
-  const client = typeof iss === 'string' ? supplierClient(iss) : undefined;
+  const client = typeof iss === 'string' ? await supplierClient(iss) : undefined;
   if (!client) throw new OAuthError(401, 'invalid_client', 'The assertion is from an unknown client (iss)');
 
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];

@@ -34,7 +34,8 @@ export const functions = {
     description: 'API Gateway token authorizer: verifies the service access token',
     memoryMb: 256,
     timeoutSeconds: 5,
-    grants: { tokenSigningKey: 'verify' },
+    // The table: the supplier registry, to refuse a removed client's live tokens.
+    grants: { tokenSigningKey: 'verify', table: 'read' },
   },
   fhir: {
     entry: 'functions/fhir/handler.ts',
@@ -101,7 +102,7 @@ export const functions = {
   'organisation-register': {
     entry: 'functions/organisation-register/handler.ts',
     description:
-      "CloudFormation custom resource: makes the ICB config's organisations the record's Organizations",
+      "CloudFormation custom resource: applies the ICB's registry (Organizations and supplier systems)",
     memoryMb: 256,
     timeoutSeconds: 120,
     grants: { table: 'readWrite' },

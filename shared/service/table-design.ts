@@ -33,3 +33,5 @@ export const JOURNAL_PREFIX = '_journal#';
 export const contributorKey = (odsCode: string) => `_access#contributor#${odsCode}`;
 /** Sort key of the set of a patient's active Consents that object to sharing. */
 export const OBJECTION_KEY = '_access#objection';
+/** Key of the supplier registry: every supplier system with its organisations, scopes and public keys. */
+export const REGISTRY_KEY = { PK: 'REGISTRY', SK: 'SUPPLIER_SYSTEMS' } as const;

@@ -20,9 +20,11 @@ type Record = 'open' | 'objection';
 type Purpose = 'TREAT' | 'ETREAT';
 type Visible = Target[] | 'forbidden';
 
-const ROLES: OrganisationRole[] = ['gp', 'acute', 'community', 'gp-other', 'social-care', 'auditor'];
+// The GP system serving both practices acts as one of them per request: test/e2e/supplier-systems.test.ts.
+type MatrixRole = Exclude<OrganisationRole, 'gp-system'>;
+const ROLES: MatrixRole[] = ['gp', 'acute', 'community', 'gp-other', 'social-care', 'auditor'];
 
-const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in OrganisationRole]: Visible } } } = {
+const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in MatrixRole]: Visible } } } = {
   open: {
     TREAT: {
       gp: ['patient', 'gpCondition', 'acuteCondition', 'gpRestricted'],

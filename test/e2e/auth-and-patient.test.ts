@@ -20,13 +20,14 @@ describe('sandbox start-up (CONTRACT §1)', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('writes clients.json with one client per contract role, each for its own seeded organisation', async () => {
+  it('writes clients.json with one client per contract role, each for its own seeded organisations', async () => {
     const { clients } = sandbox();
     expect(clients.fhirBase).toBe(`${sandbox().url}/FHIR/R4`);
     expect(clients.tokenUrl).toBe(`${sandbox().url}/oauth2/token`);
     const roles = clients.clients.map((c) => c.role).sort();
-    expect(roles).toEqual(['acute', 'auditor', 'community', 'gp', 'gp-other', 'social-care']);
+    expect(roles).toEqual(['acute', 'auditor', 'community', 'gp', 'gp-other', 'gp-system', 'social-care']);
     expect(new Set(clients.clients.map((c) => c.odsCode)).size).toBe(6);
+    expect(clients.clients.find((c) => c.role === 'gp-system')?.organisations).toEqual(['A81001', 'A81002']);
     const fhir = await fhirClient('gp');
     for (const c of clients.clients) {
       const org = await fhir.read({ resourceType: 'Organization', id: c.odsCode });
@@ -38,7 +39,7 @@ describe('sandbox start-up (CONTRACT §1)', () => {
 });
 
 describe('token endpoint (CONTRACT §2)', () => {
-  it('exchanges a signed client assertion for a short-lived bearer token naming the client and organisation', async () => {
+  it('exchanges a signed client assertion for a short-lived bearer token naming the client', async () => {
     const client = clientFor('acute');
     const response = await requestToken(await clientAssertion(client));
     expect(response.status).toBe(200);
@@ -48,7 +49,6 @@ describe('token endpoint (CONTRACT §2)', () => {
     expect(body.expires_in).toBeLessThanOrEqual(3600);
     const claims = decodeJwt(body.access_token);
     expect(claims.sub).toBe(client.clientId);
-    expect(claims.ods).toBe(client.odsCode);
   });
 
   it('refuses an assertion whose jti was used before', async () => {

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { clientRegistry } from '#infra/config/client-registry';
+import { configReference } from '#infra/config/config-reference';
 import { exampleIcb } from '#infra/config/example-icb';
 import { icbConfig, icbs } from '#infra/config/icbs';
 import {
@@ -12,7 +16,7 @@ import { IcbConfigError, validateIcbConfig } from '#infra/config/validate';
 import { buildApp, stackName } from '#infra/stack';
 
 const gpClient = exampleIcb.supplierClients[0] as SupplierClientConfig;
-const rsaKey = gpClient.publicKeys?.[0] ?? {};
+const rsaKey = gpClient.publicKeys?.[0] as NonNullable<SupplierClientConfig['publicKeys']>[number];
 const withClient = (change: Partial<SupplierClientConfig>): Partial<IcbConfigInput> => ({
   supplierClients: [{ ...gpClient, ...change }],
 });
@@ -37,7 +41,7 @@ describe('ICB config', () => {
     ['stage', { stage: 'Production' }],
     ['account', { account: '1234' }],
     ['region', { region: 'london' }],
-    ['safeguardingCodes', { safeguardingCodes: ['not-a-code'] }],
+    ['safeguardingCodes\\[0\\]', { safeguardingCodes: ['not-a-code'] }],
     ['logRetentionDays', { logRetentionDays: 100 }],
     ['auditRetentionDays', { auditRetentionDays: 0 }],
     ['alarmEmail', { alarmEmail: 'ops team' }],
@@ -63,7 +67,8 @@ describe('ICB config', () => {
     ],
     ['supplierClients\\[0\\]\\.clientId', withClient({ clientId: 'has spaces' })],
     ['supplierClients\\[0\\]\\.role', withClient({ role: 'dentist' as never })],
-    ['supplierClients\\[0\\]\\.odsCode', withClient({ odsCode: 'Z99' })],
+    ['supplierClients\\[0\\]\\.organisations\\[0\\]', withClient({ organisations: ['Z99'] })],
+    ['supplierClients\\[0\\]\\.organisations', withClient({ organisations: [] })],
     ['supplierClients\\[0\\]\\.scopes', withClient({ scopes: [] })],
     [
       'supplierClients\\[0\\]\\.scopes\\[1\\]',
@@ -130,8 +135,8 @@ describe('ICB config', () => {
     expect(act).toThrow(/private or secret key \(has d\).*leaked/);
   });
 
-  it('refuses a client registry too big to bake into the token function, pointing to JWKS URLs', () => {
-    const many = Array.from({ length: 200 }, (_, i) => ({ ...gpClient, clientId: `gp-system-${i}` }));
+  it('refuses a client registry too big for its one table item, pointing to JWKS URLs', () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({ ...gpClient, clientId: `gp-system-${i}` }));
 
     expect(() => validateIcbConfig({ ...exampleIcb, supplierClients: many })).toThrow(
       /supplierClients come to \d+ bytes of registry.*jwksUrl/,
@@ -166,6 +171,84 @@ describe('ICB config', () => {
     } finally {
       delete icbs['broken-icb'];
     }
+  });
+
+  describe('refuses each kind of silent mistake with the path of the wrong key, in one short message', () => {
+    const mistakes: [string, Record<string, unknown>, RegExp][] = [
+      [
+        'a misspelt optional field (waf.enable for enabled)',
+        { waf: { enable: false } },
+        /^ICB config "[^"]+": waf\.enable is not a known key: did you mean "enabled"\?$/,
+      ],
+      [
+        'a wrongly cased top-level key (customdomain for customDomain)',
+        { customdomain: customDomain() },
+        /^ICB config "[^"]+": customdomain is not a known key: did you mean "customDomain"\?$/,
+      ],
+      [
+        'an unknown key deep inside a supplier system',
+        withClient({ throttle: { rateLimit: 10, burstLimt: 20 } as never }),
+        /^ICB config "[^"]+": supplierClients\[0\]\.throttle\.burstLimt is not a known key: did you mean "burstLimit"\?$/m,
+      ],
+      [
+        'a scope naming a misspelt type',
+        withClient({ scopes: ['system/Patinet.rs'] }),
+        /^ICB config "[^"]+": supplierClients\[0\]\.scopes\[0\] names Patinet, which the API does not serve: did you mean Patient\?$/,
+      ],
+      [
+        'a scope naming a type the API does not serve',
+        withClient({ scopes: ['system/MedicationRequest.rs'] }),
+        /^ICB config "[^"]+": supplierClients\[0\]\.scopes\[0\] names MedicationRequest, which the API does not serve$/,
+      ],
+      [
+        'a supplier system acting for an organisation not listed',
+        withClient({ organisations: ['A81001', 'Y12345'] }),
+        /^ICB config "[^"]+": supplierClients\[0\]\.organisations\[1\] must be one of the organisations; Y12345 is not listed$/,
+      ],
+    ];
+    it.each(mistakes)('%s', (_, change, message) => {
+      icbs['mistaken-icb'] = { ...exampleIcb, name: 'mistaken-icb', ...change } as IcbConfigInput;
+      try {
+        const act = () => buildApp({ context: { icb: 'mistaken-icb' } });
+
+        expect(act).toThrow(IcbConfigError);
+        expect(act).toThrow(message);
+        expect(() => act()).toThrow(
+          expect.objectContaining({ message: expect.not.stringMatching(/(\n.*){3}/) }),
+        );
+      } finally {
+        delete icbs['mistaken-icb'];
+      }
+    });
+
+    it('needs -c icb when there is more than one ICB, naming them', () => {
+      expect(Object.keys(icbs).length).toBeGreaterThan(1);
+      expect(() => buildApp({})).toThrow(
+        /^Name the ICB to synthesise: -c icb=<name>, one of example-icb, example-prod-icb$/,
+      );
+    });
+
+    it('prints one short block, no stack trace, when cdk synth runs the app on a broken config', () => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ icb: 'nowhere' }), CDK_OUTDIR: tmpdir() },
+        encoding: 'utf8',
+      });
+
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe(
+        'Unknown ICB "nowhere" (-c icb=nowhere): known ICBs are example-icb, example-prod-icb',
+      );
+    });
+  });
+
+  it('has its reference page, docs/CONFIG.md, written from the schema and up to date', () => {
+    const committed = readFileSync(new URL('../../docs/CONFIG.md', import.meta.url), 'utf8');
+
+    expect(committed, 'run npx tsx scripts/config-docs.ts').toBe(configReference());
+    for (const field of ['supplierClients[]', 'waf', 'customDomain', 'organisations[]']) {
+      expect(committed).toContain(`## \`${field}\``);
+    }
+    expect(committed).toContain('| `enabled` | boolean | no | `true` |');
   });
 
   it('names the stack after the ICB and stage', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -13,6 +14,7 @@ import { DEFAULT_CLIENT_THROTTLE, type IcbConfig } from '#infra/config/types';
 import { AUTHORIZER_CACHE_TTL } from '#infra/constructs/service-api';
 import { alarmThresholds, ServiceMonitoring } from '#infra/constructs/service-monitoring';
 import { buildApp, nagPacks } from '#infra/stack';
+import { REGISTRY_CACHE_SECONDS } from '#shared/access/supplier-registry';
 import { usagePlanKey } from '#shared/http/usage-plan-key';
 import { serviceMetricNames } from '#shared/observability/metric-names';
 import { eventRules } from '#shared/service/events';
@@ -302,7 +304,7 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
         const throttle = client.throttle ?? DEFAULT_CLIENT_THROTTLE;
         template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
           Throttle: { RateLimit: throttle.rateLimit, BurstLimit: throttle.burstLimit },
-          Description: Match.stringLikeRegexp(client.odsCode),
+          Description: Match.stringLikeRegexp(client.organisations[0] as string),
         });
         template.hasResourceProperties('AWS::ApiGateway::ApiKey', { Value: usagePlanKey(client.clientId) });
       }
@@ -314,9 +316,11 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
       }
     });
 
-    it('keeps the authorizer cache at 60 seconds', () => {
-      expect(AUTHORIZER_CACHE_TTL.toSeconds()).toBe(60);
-      template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 60 });
+    it('keeps the authorizer cache and the registry cache within 60 seconds together (CONTRACT §2)', () => {
+      expect(AUTHORIZER_CACHE_TTL.toSeconds() + REGISTRY_CACHE_SECONDS).toBeLessThanOrEqual(60);
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL.toSeconds(),
+      });
     });
 
     it(
@@ -343,11 +347,17 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
     );
   });
 
-  it("makes the config's organisations the record's Organizations on deployment", () => {
+  it("applies the config's registry (Organizations and supplier systems) on deployment, from one S3 asset", () => {
+    const asset = stack.organisations.asset;
     template.hasResourceProperties('Custom::Organisations', {
       ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('organisationregister'), 'Arn'] },
-      Organisations: config.organisations,
+      Registry: { Bucket: Match.anyValue(), Key: asset.s3ObjectKey },
     });
+    const uploaded = JSON.parse(readFileSync(join(app.outdir, asset.assetPath), 'utf8'));
+    expect(uploaded.organisations).toEqual(config.organisations);
+    expect(uploaded.supplierSystems.map((s: { clientId: string }) => s.clientId)).toEqual(
+      config.supplierClients.map((c) => c.clientId),
+    );
   });
 
   describe('idempotency table and cursor secret', () => {

@@ -90,7 +90,7 @@ describe('functions', () => {
     for (const id of logGroups) expect(resources[id]?.Type).toBe('AWS::Logs::LogGroup');
   });
 
-  it('lets the token endpoint sign and the authorizer only read the public key of the token signing key', () => {
+  it('lets the token endpoint sign and the authorizer only verify, and only read the table (the registry)', () => {
     const policyOf = (name: FunctionName) => {
       const role = logicalIdOf(stack.functions.byName[name].role);
       const [, policy] =
@@ -103,7 +103,8 @@ describe('functions', () => {
     expect(policyOf('authorizer')).toContain('kms:GetPublicKey');
     expect(policyOf('authorizer')).not.toContain('kms:Verify');
     expect(policyOf('authorizer')).not.toContain('kms:Sign');
-    expect(policyOf('authorizer')).not.toContain('dynamodb:');
+    expect(policyOf('authorizer')).toContain('dynamodb:GetItem');
+    expect(policyOf('authorizer')).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
   });
 
   it('bundles each handler into a minified ESM file that defines require', () => {
@@ -132,23 +133,21 @@ describe('functions', () => {
     expect(existsSync(join(assetOf('authorizer'), DEFINITIONS_FOLDER))).toBe(false);
   });
 
-  it("bakes the ICB's supplier registry, public keys only, into the token function's bundle, not its environment", () => {
+  it("keeps the ICB's supplier registry out of every bundle and environment: it is the custom resource's S3 asset", () => {
     const bundleOf = (name: FunctionName) => {
       const code = resources[functionId(name)]?.Properties.Code as { S3Key: string };
       return readFileSync(join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
     };
-    const registry = JSON.stringify(clientRegistry(config));
-    const oauth = bundleOf('oauth');
-
-    // esbuild inlines the defined string (minified, as `JSON.parse('<registry>')`).
-    expect(oauth.includes(registry)).toBe(true);
-    expect(JSON.parse(registry).flatMap((c: { publicKeys: object[] }) => c.publicKeys)).not.toContainEqual(
-      expect.objectContaining({ d: expect.anything() }),
-    );
-    expect(bundleOf('fhir').includes(config.supplierClients[0]?.clientId ?? '?')).toBe(false);
+    const clientId = config.supplierClients[0]?.clientId ?? '?';
+    for (const name of ['oauth', 'authorizer', 'fhir'] as const)
+      expect(bundleOf(name).includes(clientId)).toBe(false);
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(JSON.stringify(fn.Properties.Environment)).not.toContain('CLIENT_REGISTRY');
     }
+    const asset = stack.organisations.asset;
+    const uploaded = JSON.parse(readFileSync(join(app.outdir, asset.assetPath), 'utf8'));
+    expect(uploaded.supplierSystems).toEqual(clientRegistry(config));
+    expect(JSON.stringify(uploaded)).not.toMatch(/"d":/);
   });
 });
 

@@ -4,6 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/organisation-register/handler';
 import { lambdaContext } from '#local/lambda-context';
+import { s3Sdk } from '#shared/aws/s3';
 import { fhirFetch } from '../support/http.ts';
 
 /** What the function answered CloudFormation with, at the presigned response URL. */
@@ -26,6 +27,28 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => cloudFormation.close(() => resolve())));
 
 const odsCode = `Z${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+/** The sandbox's one bucket stands in for the CDK asset bucket; each registry is this test's own object. */
+const BUCKET = 'shared-care-record-documents';
+const registryKey = (name: string) => `test-registry/${odsCode}/${encodeURIComponent(name)}.json`;
+
+/**
+ * Uploads a registry as the deployment's asset would be, with this test's organisation only: no
+ * `supplierSystems`, so the sandbox's supplier registry, which other tests use, is left alone.
+ */
+async function uploadRegistry(name: string) {
+  const { s3, PutObjectCommand } = await s3Sdk();
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: registryKey(name),
+      Body: JSON.stringify({ organisations: [{ odsCode, name, type: 'govt' }] }),
+    }),
+  );
+}
+beforeAll(async () => {
+  for (const name of ['Moorside Council Adult Social Care', 'Moorside Adult Social Care'])
+    await uploadRegistry(name);
+});
 const event = (requestType: 'Create' | 'Update' | 'Delete', name: string) =>
   ({
     RequestType: requestType,
@@ -35,10 +58,7 @@ const event = (requestType: 'Create' | 'Update' | 'Delete', name: string) =>
     RequestId: crypto.randomUUID(),
     LogicalResourceId: 'OrganisationRegisterOrganisations',
     ResourceType: 'Custom::Organisations',
-    ResourceProperties: {
-      ServiceToken: 'arn',
-      Organisations: [{ odsCode, name, type: 'govt' }],
-    },
+    ResourceProperties: { ServiceToken: 'arn', Registry: { Bucket: BUCKET, Key: registryKey(name) } },
     ...(requestType === 'Create' ? {} : { PhysicalResourceId: 'organisations', OldResourceProperties: {} }),
   }) as unknown as CloudFormationCustomResourceEvent;
 

@@ -4,7 +4,8 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyClientAssertion } from '#shared/access/client-assertion';
 import { OAuthError } from '#shared/access/oauth-error';
-import { resetSupplierClients, type SupplierClient } from '#shared/access/supplier-client';
+import type { SupplierClient } from '#shared/access/supplier-client';
+import { resetSupplierClients } from '#shared/access/supplier-registry';
 
 const TOKEN_URL = 'https://scr.example/oauth2/token';
 const supplierKeys = await generateKeyPair('ES384', { extractable: true });
@@ -33,7 +34,7 @@ beforeAll(async () => {
     clientId: 'jwks-supplier',
     name: 'A supplier that publishes its keys',
     role: 'community',
-    odsCode: 'RY9',
+    organisations: ['RY9'],
     scopes: ['system/*.cruds'],
     publicKeys: [],
     jwksUrl: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`,

@@ -3,7 +3,8 @@ import { exportJWK, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyClientAssertion } from '#shared/access/client-assertion';
 import { OAuthError } from '#shared/access/oauth-error';
-import { resetSupplierClients, type SupplierClient } from '#shared/access/supplier-client';
+import type { SupplierClient } from '#shared/access/supplier-client';
+import { resetSupplierClients } from '#shared/access/supplier-registry';
 import { grantAccessToken } from '#shared/access/token-request';
 
 // CONTRACT §2 is the oracle: the form fields, the assertion's claims, and the OAuth2 error each failure gives.
@@ -19,7 +20,7 @@ beforeAll(async () => {
     clientId: 'acute-supplier',
     name: 'A hospital trust system',
     role: 'acute',
-    odsCode: 'RX2',
+    organisations: ['RX2'],
     scopes: ['system/*.cruds'],
     publicKeys: [{ ...(await exportJWK(clientKeys.publicKey)), kid: 'acute-1', alg: 'RS512', use: 'sig' }],
   };
