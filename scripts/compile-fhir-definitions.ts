@@ -37,6 +37,8 @@ const supportedResourceTypes = [
   'MedicationStatement',
   'Observation',
   'Encounter',
+  'EpisodeOfCare',
+  'ServiceRequest',
   'Flag',
   'CarePlan',
   'Procedure',

@@ -1,5 +1,6 @@
 import type { DocumentReference, Patient, Resource } from '@medplum/fhirtypes';
 import { mayChange } from '../access/access-policy.ts';
+import { withCareProvider } from '../access/care-context.ts';
 import { hasScope } from '../access/scopes.ts';
 import { prepareDocument } from '../documents/prepare-document.ts';
 import { eventsForChange } from '../events/classify-change.ts';
@@ -18,6 +19,7 @@ import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
 import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
+import { registeredPracticeOf } from '../record/registered-practice.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { refusedChange } from './audited-access.ts';
 import { assertSupported, locate } from './supported.ts';
@@ -98,7 +100,7 @@ export async function planUpdate(
   }
   const live = previous && !previous.deleted ? previous : undefined;
   const refusal = live
-    ? mayChange(ctx.caller, type, 'u', live.contributor)
+    ? mayChange(ctx.caller, type, 'u', live.contributor, await objectionWithdrawal(live, resource, ctx))
     : hasScope(ctx.caller.scopes, type, 'c')
       ? undefined
       : `The client's scopes do not allow creating ${type}`;
@@ -122,7 +124,13 @@ export async function planDelete(
   if (!previous) throw new NotFoundError(`${type}/${id} is not known`);
   if (previous.deleted) return undefined;
   const patient = identifiedByNhsNumber(type) ? id : patientOf(previous.resource);
-  const refusal = mayChange(ctx.caller, type, 'd', previous.contributor);
+  const refusal = mayChange(
+    ctx.caller,
+    type,
+    'd',
+    previous.contributor,
+    await objectionWithdrawal(previous, undefined, ctx),
+  );
   if (refusal) throw await refusedChange(ctx, patient, 'delete', refusal);
   if (ifMatch !== undefined && ifMatch !== previous.versionId) {
     throw new PreconditionFailedError(
@@ -163,7 +171,11 @@ async function plan(
   const document = resourceType(type)?.holdsDocuments
     ? await prepareDocument(resource as DocumentReference, patient, ctx)
     : undefined;
-  const stored = withServerMeta(document?.resource ?? resource, { versionId, lastUpdated, contributor });
+  const stored = withServerMeta(withCareProvider(document?.resource ?? resource, contributor), {
+    versionId,
+    lastUpdated,
+    contributor,
+  });
   const partition = partitionOf(type, id, patient);
   return {
     interaction,
@@ -185,6 +197,25 @@ async function plan(
     }),
     ...(document ? { related: document.related, items: document.items, staged: document.staged } : {}),
   };
+}
+
+/**
+ * When another organisation's objection to sharing is being withdrawn (updated so it no longer objects, or
+ * deleted), the patient's registered practice, which may withdraw it too (CONTRACT §4); otherwise undefined.
+ */
+async function objectionWithdrawal(
+  live: StoredResource,
+  next: Resource | undefined,
+  ctx: RequestContext,
+): Promise<{ registeredPractice?: string; withdrawsObjection: boolean } | undefined> {
+  const objection = resourceType(live.resource.resourceType)?.objection;
+  if (!objection || live.contributor === ctx.caller.odsCode || !objection(live.resource)) return undefined;
+  if (next && objection(next)) return undefined;
+  const nhs = patientOf(live.resource);
+  const patient = await readCurrent('Patient', nhs, partitionOf('Patient', nhs));
+  const registeredPractice =
+    patient && !patient.deleted ? registeredPracticeOf(patient.resource as Patient) : undefined;
+  return { ...(registeredPractice ? { registeredPractice } : {}), withdrawsObjection: true };
 }
 
 function nhsNumberFromIdentifier(patient: Patient): string {

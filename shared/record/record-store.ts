@@ -105,8 +105,13 @@ export interface CommitExtras {
   registeredPatients?: string[];
   /** Further items to put (journal entries: audit and outbox; contributor markers). */
   items?: Item[];
-  /** Atomic updates of access facts (the set of objecting Consents). */
-  updates?: { Key: { PK: string; SK: string }; UpdateExpression: string; ExpressionAttributeValues: Item }[];
+  /** Atomic updates of access facts (the set of objecting Consents, organisations' care contexts). */
+  updates?: {
+    Key: { PK: string; SK: string };
+    UpdateExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Item;
+  }[];
 }
 
 /**

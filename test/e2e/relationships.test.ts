@@ -38,8 +38,8 @@ const objection = (nhs: string) => ({
   provision: { type: 'deny' },
 });
 
-async function post(role: OrganisationRole, body: { resourceType: string }) {
-  return fhirFetch(role, `/${body.resourceType}`, { method: 'POST', body });
+async function post(role: OrganisationRole, body: Record<string, unknown>) {
+  return fhirFetch(role, `/${body.resourceType as string}`, { method: 'POST', body });
 }
 
 async function published(detailType: string, nhs: string) {
