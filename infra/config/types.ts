@@ -82,6 +82,10 @@ export interface IcbConfig {
   alarmEmail: string;
   /** Break-glass uses in an hour above which the break-glass alarm goes off. */
   breakGlassAlarmPerHour: number;
+  /** Days an ended care context still gives a relationship (CONTRACT §4); to the functions as `RELATIONSHIP_GRACE_DAYS`. */
+  relationshipGraceDays: number;
+  /** Relationships started (care contexts claimed) in an hour above which the relationship alarm goes off. */
+  relationshipStartedAlarmPerHour: number;
   /** Days CloudWatch keeps the functions' logs (one of CloudWatch's allowed values). */
   logRetentionDays: number;
   /**
@@ -94,10 +98,15 @@ export interface IcbConfig {
 }
 
 /** An ICB file as written: fields with a sensible default may be left out. */
-export type IcbConfigInput = Omit<IcbConfig, 'region' | 'waf' | 'breakGlassAlarmPerHour'> & {
+export type IcbConfigInput = Omit<
+  IcbConfig,
+  'region' | 'waf' | 'breakGlassAlarmPerHour' | 'relationshipGraceDays' | 'relationshipStartedAlarmPerHour'
+> & {
   region?: string;
   waf?: Partial<WafConfig>;
   breakGlassAlarmPerHour?: number;
+  relationshipGraceDays?: number;
+  relationshipStartedAlarmPerHour?: number;
 };
 
 /** The region used when an ICB file names none: AWS London. */
@@ -108,6 +117,12 @@ export const DEFAULT_WAF: WafConfig = { enabled: true, rateLimitPer5Minutes: 300
 
 /** A supplier system's usage plan unless its entry says otherwise: requests per second, and burst. */
 export const DEFAULT_CLIENT_THROTTLE = { rateLimit: 25, burstLimit: 50 };
+
+/** An ended care context counts for this many days unless an ICB says otherwise (CONTRACT §4). */
+export const DEFAULT_RELATIONSHIP_GRACE_DAYS = 30;
+
+/** More new relationships than this in an hour, across the ICB, is unusual enough for someone to look. */
+export const DEFAULT_RELATIONSHIP_STARTED_ALARM_PER_HOUR = 50;
 
 /** More break-glass uses than this in an hour is unusual enough for someone to look. */
 export const DEFAULT_BREAK_GLASS_ALARM_PER_HOUR = 5;

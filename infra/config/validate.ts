@@ -6,6 +6,8 @@ import { clientRegistry } from './client-registry.ts';
 import {
   DEFAULT_BREAK_GLASS_ALARM_PER_HOUR,
   DEFAULT_REGION,
+  DEFAULT_RELATIONSHIP_GRACE_DAYS,
+  DEFAULT_RELATIONSHIP_STARTED_ALARM_PER_HOUR,
   DEFAULT_WAF,
   type IcbConfig,
   type IcbConfigInput,
@@ -100,6 +102,19 @@ export function validateIcbConfig(input: IcbConfigInput): IcbConfig {
     fail('breakGlassAlarmPerHour', 'must be a whole number of break-glass uses an hour, at least 1');
   }
 
+  const relationshipGraceDays = input.relationshipGraceDays ?? DEFAULT_RELATIONSHIP_GRACE_DAYS;
+  if (!Number.isInteger(relationshipGraceDays) || relationshipGraceDays < 0) {
+    fail('relationshipGraceDays', 'must be a whole number of days, 0 or more');
+  }
+  const relationshipStartedAlarmPerHour =
+    input.relationshipStartedAlarmPerHour ?? DEFAULT_RELATIONSHIP_STARTED_ALARM_PER_HOUR;
+  if (!Number.isInteger(relationshipStartedAlarmPerHour) || relationshipStartedAlarmPerHour < 1) {
+    fail(
+      'relationshipStartedAlarmPerHour',
+      'must be a whole number of relationships started an hour, at least 1',
+    );
+  }
+
   validateOrganisations(input, fail);
   validateSupplierClients(input, fail);
   if (input.customDomain !== undefined) validateCustomDomain(input.customDomain, region, fail);
@@ -112,7 +127,14 @@ export function validateIcbConfig(input: IcbConfigInput): IcbConfig {
     );
   }
 
-  const config: IcbConfig = { ...input, region, waf, breakGlassAlarmPerHour };
+  const config: IcbConfig = {
+    ...input,
+    region,
+    waf,
+    breakGlassAlarmPerHour,
+    relationshipGraceDays,
+    relationshipStartedAlarmPerHour,
+  };
   const registryBytes = JSON.stringify(clientRegistry(config)).length;
   if (registryBytes > MAX_CLIENT_REGISTRY_BYTES) {
     fail(

@@ -4,6 +4,7 @@ import { type StagedDocument, withStagedDocuments } from '../documents/staged-do
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { countRelationshipStarted } from '../observability/service-metrics.ts';
 import { journalItem } from '../record/journal-entry.ts';
 import { commit, type ResourceWrite } from '../record/record-store.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
@@ -80,6 +81,9 @@ export async function commitPlans(
         { registeredPatients, items, updates: [...objectionUpdates(plans), ...relationships.updates] },
       ),
   );
+  for (const started of relationships.started.values()) {
+    for (const { organisation } of started) countRelationshipStarted(organisation);
+  }
 }
 
 /**

@@ -13,6 +13,11 @@ export const serviceMetricNames = {
   accessDenied: 'AccessDenied',
   /** A request allowed under break-glass (`NHSD-Purpose-Of-Use: ETREAT`). */
   breakGlass: 'BreakGlass',
+  /**
+   * A relationship with a patient started by recording a care context (CONTRACT §4): emitted with the `service`
+   * dimension for the alarm, and again with `organisation` (the ODS code) for the dashboard's per-organisation graph.
+   */
+  relationshipStarted: 'RelationshipStarted',
   /** Events the outbox publisher put on the bus. */
   eventsPublished: 'EventsPublished',
   /** Outbox batches the publisher could not put on the bus (Lambda retries them). */
