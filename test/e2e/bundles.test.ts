@@ -1,5 +1,6 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { openCareContext } from '../support/care-contexts.ts';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -140,6 +141,7 @@ describe('a transaction that would change one resource twice', () => {
   it('is refused with 400 and changes nothing, even when the second change is implied (a pointer superseding another)', async () => {
     const nhs = newNhsNumber();
     await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    await openCareContext('acute', nhs);
     const pointer = (url: string, extra: object = {}) => ({
       resourceType: 'DocumentReference',
       status: 'current',
