@@ -332,7 +332,7 @@ export class ServiceMonitoring extends Construct {
           title: 'Relationships started by organisation',
           metrics: [
             {
-              ...search(serviceMetricNames.relationshipStarted, ['organisation']),
+              ...search(serviceMetricNames.relationshipStartedByOrganisation, ['organisation']),
               period: Duration.hours(1),
             },
           ],

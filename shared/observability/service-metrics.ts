@@ -23,5 +23,5 @@ export function countRelationshipStarted(organisation: string): void {
   metrics
     .singleMetric()
     .addDimensions({ organisation })
-    .addMetric(serviceMetricNames.relationshipStarted, MetricUnit.Count, 1);
+    .addMetric(serviceMetricNames.relationshipStartedByOrganisation, MetricUnit.Count, 1);
 }

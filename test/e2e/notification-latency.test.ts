@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCareContext } from '../support/care-contexts.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -25,6 +26,7 @@ describe('write-to-delivery latency in the sandbox', () => {
     const nhs = newNhsNumber();
     const { generalPractitioner: _none, ...patient } = ukPatient(nhs);
     await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: patient });
+    await openCareContext('acute', nhs);
     const body = subscriptionBody({ topic: 'admission', filter: `patient=Patient/${nhs}`, endpoint });
     expect((await fhirFetch('acute', '/Subscription', { method: 'POST', body })).status).toBe(201);
 
