@@ -105,6 +105,7 @@ export class SharedCareRecordStack extends Stack {
         ...(config.safeguardingCodes.length > 0
           ? { SAFEGUARDING_CODES: config.safeguardingCodes.join(',') }
           : {}),
+        RELATIONSHIP_GRACE_DAYS: String(config.relationshipGraceDays),
         // Social care is whoever the ICB's social-care clients act for: they get admission and discharge notices.
         SOCIAL_CARE_ODS_CODES: [
           ...new Set(
@@ -192,6 +193,7 @@ export class SharedCareRecordStack extends Stack {
       ...(this.webAcl ? { webAcl: this.webAcl.acl } : {}),
       alarmTopic: this.alarmTopic.topic,
       breakGlassAlarmPerHour: config.breakGlassAlarmPerHour,
+      relationshipStartedAlarmPerHour: config.relationshipStartedAlarmPerHour,
     });
 
     new CfnOutput(this, 'FhirBaseUrl', {

@@ -12,6 +12,7 @@ export const opsHeadlines: [name: string, label: string][] = [
   ['FailedStreamBatches', 'Failed stream batches'],
   [serviceMetricNames.accessDenied, 'Access denied'],
   [serviceMetricNames.breakGlass, 'Break-glass uses'],
+  [serviceMetricNames.relationshipStarted, 'Relationships started'],
 ];
 
 /**

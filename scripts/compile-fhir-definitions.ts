@@ -41,6 +41,8 @@ const supportedResourceTypes = [
   'MedicationStatement',
   'Observation',
   'Encounter',
+  'EpisodeOfCare',
+  'ServiceRequest',
   'Flag',
   'CarePlan',
   'Procedure',

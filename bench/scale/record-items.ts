@@ -1,17 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { withServerMeta } from '#shared/record/contributor';
 import { type StoredResource, toCurrentItem } from '#shared/record/record-store';
-import { contributorKey, patientPartition } from '#shared/service/table-design';
+import { patientPartition } from '#shared/service/table-design';
 
 type Item = Record<string, unknown>;
 
 /** The table item of a resource's current version: the record store's own builder. */
 export const currentItem: (v: StoredResource) => Item = toCurrentItem;
-
-/** The marker that an organisation has contributed to a patient's record, as a committed write leaves it. */
-export function contributorItem(nhs: string, odsCode: string): Item {
-  return { PK: patientPartition(nhs), SK: contributorKey(odsCode) };
-}
 
 /** A first version of a resource in a patient's record, stamped as the server stamps it. */
 export function firstVersion(

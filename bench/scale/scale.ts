@@ -10,7 +10,7 @@ import type { SandboxProcess } from '../support/sandbox-process.ts';
 import { round, summarise } from '../support/stats.ts';
 import type { StorageWork } from '../support/storage-meter.ts';
 import { runWorker } from '../support/worker-process.ts';
-import { contributorItem, currentItem, firstVersion, sameShape } from './record-items.ts';
+import { currentItem, firstVersion, sameShape } from './record-items.ts';
 import type { Probe, ScaleWorkerInput, ScaleWorkerOutput } from './scale-worker.ts';
 import { loadItems } from './table-loader.ts';
 
@@ -148,7 +148,6 @@ function* fillerItems(numbers: Generator<string>, patients: number): Generator<R
     yield currentItem(firstVersion(nhs, patient(nhs), PRACTICE));
     for (const type of FILLER_TYPES)
       yield currentItem(firstVersion(nhs, clinicalResource[type](nhs), PRACTICE));
-    yield contributorItem(nhs, PRACTICE);
   }
 }
 
@@ -159,13 +158,11 @@ async function replicaMatchesStore(client: DynamoDBDocumentClient, probe: Probe)
       .Item as Record<string, unknown>;
   const storedPatient = await get(currentKey('Patient', probe.nhs));
   const storedObservation = await get(currentKey('Observation', probe.observation));
-  const storedMarker = await get(contributorItem(probe.nhs, PRACTICE).SK as string);
   return (
     sameShape(storedPatient, currentItem(firstVersion(probe.nhs, patient(probe.nhs), PRACTICE))) &&
     sameShape(
       storedObservation,
       currentItem(firstVersion(probe.nhs, clinicalResource.Observation(probe.nhs), PRACTICE)),
-    ) &&
-    sameShape(storedMarker, contributorItem(probe.nhs, PRACTICE))
+    )
   );
 }

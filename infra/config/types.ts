@@ -240,6 +240,10 @@ export const wafSchema = strict({
 
 export const DEFAULT_REGION = 'eu-west-2';
 export const DEFAULT_BREAK_GLASS_ALARM_PER_HOUR = 5;
+/** An ended care context counts for this many days unless an ICB says otherwise (CONTRACT §4). */
+export const DEFAULT_RELATIONSHIP_GRACE_DAYS = 30;
+/** More new relationships than this in an hour, across the ICB, is unusual enough for someone to look. */
+export const DEFAULT_RELATIONSHIP_STARTED_ALARM_PER_HOUR = 50;
 
 export const icbConfigSchema = strict({
   name: z
@@ -291,6 +295,22 @@ export const icbConfigSchema = strict({
     .min(1, 'must be a whole number of break-glass uses an hour, at least 1')
     .default(DEFAULT_BREAK_GLASS_ALARM_PER_HOUR)
     .describe('Break-glass uses in an hour above which the break-glass alarm goes off'),
+  relationshipGraceDays: z
+    .number()
+    .int()
+    .min(0, 'must be a whole number of days, 0 or more')
+    .default(DEFAULT_RELATIONSHIP_GRACE_DAYS)
+    .describe(
+      'Days an ended care context (Encounter, EpisodeOfCare, referral) still gives its organisation a relationship',
+    ),
+  relationshipStartedAlarmPerHour: z
+    .number()
+    .int()
+    .min(1, 'must be a whole number of relationships started an hour, at least 1')
+    .default(DEFAULT_RELATIONSHIP_STARTED_ALARM_PER_HOUR)
+    .describe(
+      'Relationships started (care contexts claimed) in an hour above which the relationship alarm goes off',
+    ),
   logRetentionDays: retentionDays.describe("Days CloudWatch keeps the functions' logs"),
   auditRetentionDays: retentionDays.describe(
     'Days the audit trail around the record is kept: API access logs, S3 access logs, the event archive',

@@ -60,6 +60,8 @@ export interface ServiceMonitoringProps {
   webAcl?: wafv2.CfnWebACL;
   alarmTopic: sns.ITopic;
   breakGlassAlarmPerHour: number;
+  /** Relationships started in an hour, across the service, above which the relationship alarm goes off. */
+  relationshipStartedAlarmPerHour: number;
 }
 
 /**
@@ -313,6 +315,26 @@ export class ServiceMonitoring extends Construct {
               'BreakGlassSpike',
               props.breakGlassAlarmPerHour,
             ),
+          ],
+        },
+        {
+          // A burst of claimed relationships is how an organisation would trawl records: alarmed like break-glass.
+          title: 'Relationships started (per hour)',
+          metrics: [
+            countAlarm(
+              sumOver(serviceMetricNames.relationshipStarted, apiFunctions, Duration.hours(1)),
+              'RelationshipStartedSpike',
+              props.relationshipStartedAlarmPerHour,
+            ),
+          ],
+        },
+        {
+          title: 'Relationships started by organisation',
+          metrics: [
+            {
+              ...search(serviceMetricNames.relationshipStartedByOrganisation, ['organisation']),
+              period: Duration.hours(1),
+            },
           ],
         },
         {

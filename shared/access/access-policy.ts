@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { resourceType } from '../service/resource-types.ts';
 import type { Caller } from './access-token.ts';
+import { holdsCareContext, type RelationshipClock, relationshipClock } from './legitimate-relationship.ts';
 import type { RecordAccessFacts } from './record-access-facts.ts';
 import { hasScope, type Permission } from './scopes.ts';
 
@@ -10,13 +11,14 @@ const RESTRICTED = ['R', 'V'];
 
 /** The outcome of asking whether a caller may see a patient's record. */
 export type RecordAccessDecision =
-  | { allowed: true; basis: 'registered-practice' | 'contributor' | 'break-glass' | 'auditor' }
+  | { allowed: true; basis: 'registered-practice' | 'care-context' | 'break-glass' | 'auditor' }
   | { allowed: false; status: 403; reason: string };
 
 /**
  * Whether the caller may read from a patient's record at all (CONTRACT §4): the organisation is the registered
- * GP practice or has contributed to the record, or it is an emergency (break-glass), which is always allowed
- * and audited. Scopes are checked first: a client gets no further than its scopes say.
+ * GP practice or holds a care context (open, or ended within the grace period), or it is an emergency
+ * (break-glass), which is always allowed and audited. Contributing alone never makes a relationship. Scopes
+ * are checked first: a client gets no further than its scopes say.
  */
 export function decideRecordAccess(
   caller: Caller,
@@ -24,6 +26,7 @@ export function decideRecordAccess(
   facts: RecordAccessFacts,
   resourceType: string,
   permission: Permission,
+  clock: RelationshipClock = relationshipClock(),
 ): RecordAccessDecision {
   if (!hasScope(caller.scopes, resourceType, permission)) {
     return {
@@ -36,13 +39,20 @@ export function decideRecordAccess(
   // past the patient's objection, and is audited and announced like anyone else.
   if (purpose === 'ETREAT') return { allowed: true, basis: 'break-glass' };
   if (facts.registeredPractice === caller.odsCode) return { allowed: true, basis: 'registered-practice' };
-  if (facts.callerContributed) return { allowed: true, basis: 'contributor' };
-  return {
-    allowed: false,
-    status: 403,
-    reason:
-      'The organisation has no legitimate relationship with this patient (not the registered practice, no contribution)',
-  };
+  if (holdsCareContext(facts.careContexts, clock)) return { allowed: true, basis: 'care-context' };
+  return { allowed: false, status: 403, reason: NO_RELATIONSHIP };
+}
+
+export const NO_RELATIONSHIP =
+  'The organisation has no legitimate relationship with this patient (not the registered practice, no open or recently ended care context)';
+
+/** Whether the organisation has a legitimate relationship with the patient (CONTRACT §4), whatever the purpose. */
+export function hasRelationship(
+  odsCode: string,
+  facts: Pick<RecordAccessFacts, 'registeredPractice' | 'careContexts'>,
+  clock: RelationshipClock,
+): boolean {
+  return facts.registeredPractice === odsCode || holdsCareContext(facts.careContexts, clock);
 }
 
 /**
@@ -111,16 +121,19 @@ export function isRestricted(resource: Resource): boolean {
 
 /**
  * Whether the caller may change an existing resource: only the organisation that contributed it, within its
- * scopes (CONTRACT §4).
+ * scopes (CONTRACT §4); and the registered GP practice may withdraw the patient's objection to sharing that
+ * another organisation recorded (`withdrawsObjection`: the change leaves it no longer an objection).
  */
 export function mayChange(
   caller: Caller,
   resourceType: string,
   permission: 'u' | 'd',
   contributor: string,
+  withdrawal?: { registeredPractice?: string; withdrawsObjection: boolean },
 ): string | undefined {
   if (!hasScope(caller.scopes, resourceType, permission))
     return `The client's scopes do not allow ${permission} on ${resourceType}`;
+  if (withdrawal?.withdrawsObjection && withdrawal.registeredPractice === caller.odsCode) return undefined;
   // The contributor is not named: the message must read the same whoever contributed it.
   if (contributor !== caller.odsCode) return 'Only the contributing organisation may change this resource';
   return undefined;

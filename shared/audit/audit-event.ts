@@ -5,6 +5,8 @@ import { ODS_CODE_SYSTEM } from '../fhir/ods-code.ts';
 export const CLIENT_ID_SYSTEM = 'https://shared-care-record.org/fhir/Id/client-id';
 export const END_USER_SYSTEM = 'https://fhir.nhs.uk/Id/sds-user-id';
 export const ACT_REASON_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+export const AUDIT_SUBTYPE_SYSTEM = 'https://shared-care-record.org/fhir/CodeSystem/audit-subtype';
+export const RELATIONSHIP_STARTED = 'relationship-started';
 
 /** Why the caller is acting: `TREAT` (direct care), or `ETREAT` (emergency break-glass, with its reason). */
 export interface PurposeOfUse {
@@ -37,6 +39,8 @@ export interface AuditFacts {
   resources?: string[];
   /** The query of a search, without its values' meaning to anyone but an auditor. */
   query?: string;
+  /** ODS codes of the organisations whose relationship with the patient this interaction started (a claim). */
+  relationshipStarted?: string[];
   recorded?: Date;
 }
 
@@ -52,10 +56,14 @@ export function auditEvent(facts: AuditFacts): AuditEvent & { id: string; record
     type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
     role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
     ...(facts.query ? { query: Buffer.from(facts.query).toString('base64') } : {}),
-    ...(facts.purpose.breakGlassReason
-      ? { detail: [{ type: 'break-glass-reason', valueString: facts.purpose.breakGlassReason }] }
-      : {}),
   };
+  const details = [
+    ...(facts.purpose.breakGlassReason
+      ? [{ type: 'break-glass-reason', valueString: facts.purpose.breakGlassReason }]
+      : []),
+    ...(facts.relationshipStarted ?? []).map((ods) => ({ type: RELATIONSHIP_STARTED, valueString: ods })),
+  ];
+  if (details.length) patientEntity.detail = details;
   const resourceEntities: AuditEventEntity[] = (facts.resources ?? []).map((reference) => ({
     what: { reference },
     type: {
@@ -72,7 +80,13 @@ export function auditEvent(facts: AuditFacts): AuditEvent & { id: string; record
       code: 'rest',
       display: 'RESTful Operation',
     },
-    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: facts.interaction }],
+    subtype: [
+      { system: 'http://hl7.org/fhir/restful-interaction', code: facts.interaction },
+      // A claim of a relationship is found in the trail by `subtype=relationship-started` (CONTRACT §4).
+      ...(facts.relationshipStarted?.length
+        ? [{ system: AUDIT_SUBTYPE_SYSTEM, code: RELATIONSHIP_STARTED, display: 'Relationship started' }]
+        : []),
+    ],
     action: facts.action,
     recorded: (facts.recorded ?? new Date()).toISOString(),
     outcome: facts.outcome,

@@ -6,6 +6,7 @@ export const detailTypes = [
   'Patient.Deceased',
   'DocumentReference.Added',
   'Access.BreakGlass',
+  'Access.RelationshipStarted',
 ] as const;
 
 export type DetailType = (typeof detailTypes)[number];

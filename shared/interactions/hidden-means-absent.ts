@@ -57,6 +57,8 @@ export async function assertChangeable(
   stored: StoredResource,
   patient: string,
   interaction: 'update' | 'delete',
+  /** When the change withdraws another organisation's objection, the registered practice that may do so. */
+  withdrawal?: Parameters<typeof mayChange>[4],
 ): Promise<void> {
   const { resourceType: type, id } = stored.resource as Resource & { id: string };
   const refuse = (error: ForbiddenError | NotFoundError | GoneError) =>
@@ -70,7 +72,13 @@ export async function assertChangeable(
   if (stored.deleted && interaction === 'update') {
     throw await refuse(new GoneError(`${type}/${id} has been deleted: a deleted id is never used again`));
   }
-  const refusal = mayChange(ctx.caller, type, interaction === 'update' ? 'u' : 'd', stored.contributor);
+  const refusal = mayChange(
+    ctx.caller,
+    type,
+    interaction === 'update' ? 'u' : 'd',
+    stored.contributor,
+    withdrawal,
+  );
   if (refusal) throw await refuse(new ForbiddenError(refusal));
 }
 

@@ -4,10 +4,12 @@ import { type StagedDocument, withStagedDocuments } from '../documents/staged-do
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { countRelationshipStarted } from '../observability/service-metrics.ts';
 import { journalItem } from '../record/journal-entry.ts';
 import { commit, type ResourceWrite } from '../record/record-store.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
-import { contributorKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
+import { OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
+import { relationshipChanges, relationshipStartedEvents } from './relationship-claims.ts';
 
 /** A write worked out but not yet made: what to store, for which patient, what to answer and what it raises. */
 export interface WritePlan {
@@ -32,16 +34,19 @@ const ACTION = { create: 'C', update: 'U', delete: 'D' } as const;
 /**
  * Makes planned writes in one transaction, each patient's record with its journal entry (the AuditEvent
  * naming every resource written, and the events raised), so the change, its audit and its events land
- * together or not at all.
+ * together or not at all. Each needs a relationship with the patient, or claims one by recording a care
+ * context; the organisations' relationship facts change in the same transaction.
  */
 export async function commitPlans(
   plans: WritePlan[],
   ctx: RequestContext,
   interaction?: string,
 ): Promise<void> {
+  const relationships = await relationshipChanges(plans, ctx);
   const byPatient = Map.groupBy(plans, (p) => p.patient);
-  const journal = [...byPatient].map(([patient, group]) =>
-    journalItem({
+  const journal = [...byPatient].map(([patient, group]) => {
+    const started = relationships.started.get(patient) ?? [];
+    return journalItem({
       partition: patientPartition(patient),
       auditEvent: auditEvent({
         caller: ctx.caller,
@@ -54,10 +59,11 @@ export async function commitPlans(
         resources: group.flatMap((p) =>
           [p.write, ...(p.related ?? [])].map((w) => versionReference(w.next.resource, w.next.versionId)),
         ),
+        relationshipStarted: started.map((s) => s.organisation),
       }),
-      events: group.flatMap((p) => p.events),
-    }),
-  );
+      events: [...group.flatMap((p) => p.events), ...relationshipStartedEvents(patient, started, ctx)],
+    });
+  });
   // A Patient written in the same transaction is its own proof of registration (and DynamoDB takes one
   // operation per item in a transaction).
   const patientsWritten = new Set(
@@ -66,20 +72,18 @@ export async function commitPlans(
   const registeredPatients = plans
     .filter((p) => p.requiresRegisteredPatient && !patientsWritten.has(p.patient))
     .map((p) => p.patient);
-  // Contributing makes a relationship: the organisation may read the record from now on.
-  const contributors = [...byPatient.keys()].map((patient) => ({
-    PK: patientPartition(patient),
-    SK: contributorKey(ctx.caller.odsCode),
-  }));
-  const items = [...journal, ...contributors, ...plans.flatMap((p) => p.items ?? [])];
+  const items = [...journal, ...plans.flatMap((p) => p.items ?? [])];
   await withStagedDocuments(
     plans.flatMap((p) => p.staged ?? []),
     () =>
       commit(
         plans.flatMap((p) => [p.write, ...(p.related ?? [])]),
-        { registeredPatients, items, updates: objectionUpdates(plans) },
+        { registeredPatients, items, updates: [...objectionUpdates(plans), ...relationships.updates] },
       ),
   );
+  for (const started of relationships.started.values()) {
+    for (const { organisation } of started) countRelationshipStarted(organisation);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DocumentReference, Patient, Resource } from '@medplum/fhirtypes';
+import { withCareProvider } from '../access/care-context.ts';
 import { hasScope } from '../access/scopes.ts';
 import { prepareDocument } from '../documents/prepare-document.ts';
 import { eventsForChange } from '../events/classify-change.ts';
@@ -19,6 +20,7 @@ import type { RequestContext } from '../http/request-context.ts';
 import { withServerMeta } from '../record/contributor.ts';
 import { newRecordId } from '../record/record-id.ts';
 import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
+import { registeredPracticeOf } from '../record/registered-practice.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { refusedChange } from './audited-access.ts';
 import { absent, assertChangeable } from './hidden-means-absent.ts';
@@ -98,7 +100,10 @@ export async function planUpdate(
   }
   // What exists is checked as its own record says, before anything about the body: a hidden or deleted
   // resource answers as a read would, whatever the body claims.
-  if (previous) await assertChangeable(ctx, previous, patientIn(previous), 'update');
+  if (previous) {
+    const withdrawal = previous.deleted ? undefined : await objectionWithdrawal(previous, resource, ctx);
+    await assertChangeable(ctx, previous, patientIn(previous), 'update', withdrawal);
+  }
   const patient = isPatient ? id : patientOf(resource, ctx.fhirBase);
   if (previous && !isPatient && previous.partition !== partitionOf(type, id, patient)) {
     throw new BadRequestError(
@@ -127,7 +132,8 @@ export async function planDelete(
   const previous = await readCurrent(type, id, locate(type, id));
   if (!previous) throw absent(type, id);
   const patient = patientIn(previous);
-  await assertChangeable(ctx, previous, patient, 'delete');
+  const withdrawal = previous.deleted ? undefined : await objectionWithdrawal(previous, undefined, ctx);
+  await assertChangeable(ctx, previous, patient, 'delete', withdrawal);
   if (previous.deleted) return undefined;
   if (ifMatch !== undefined && ifMatch !== previous.versionId) {
     throw new PreconditionFailedError(
@@ -168,7 +174,11 @@ async function plan(
   const document = resourceType(type)?.holdsDocuments
     ? await prepareDocument(resource as DocumentReference, patient, ctx)
     : undefined;
-  const stored = withServerMeta(document?.resource ?? resource, { versionId, lastUpdated, contributor });
+  const stored = withServerMeta(withCareProvider(document?.resource ?? resource, contributor), {
+    versionId,
+    lastUpdated,
+    contributor,
+  });
   const partition = partitionOf(type, id, patient);
   return {
     interaction,
@@ -196,6 +206,25 @@ async function plan(
 function patientIn(stored: StoredResource): string {
   const { resourceType: type, id } = stored.resource as Resource & { id: string };
   return identifiedByNhsNumber(type) ? id : patientOf(stored.resource);
+}
+
+/**
+ * When another organisation's objection to sharing is being withdrawn (updated so it no longer objects, or
+ * deleted), the patient's registered practice, which may withdraw it too (CONTRACT §4); otherwise undefined.
+ */
+async function objectionWithdrawal(
+  live: StoredResource,
+  next: Resource | undefined,
+  ctx: RequestContext,
+): Promise<{ registeredPractice?: string; withdrawsObjection: boolean } | undefined> {
+  const objection = resourceType(live.resource.resourceType)?.objection;
+  if (!objection || live.contributor === ctx.caller.odsCode || !objection(live.resource)) return undefined;
+  if (next && objection(next)) return undefined;
+  const nhs = patientOf(live.resource);
+  const patient = await readCurrent('Patient', nhs, partitionOf('Patient', nhs));
+  const registeredPractice =
+    patient && !patient.deleted ? registeredPracticeOf(patient.resource as Patient) : undefined;
+  return { ...(registeredPractice ? { registeredPractice } : {}), withdrawsObjection: true };
 }
 
 function nhsNumberFromIdentifier(patient: Patient): string {

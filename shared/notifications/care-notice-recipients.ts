@@ -2,12 +2,12 @@ import type { Caller } from '../access/access-token.ts';
 import type { CareNoticeKind } from './care-notice.ts';
 import { mayBeTold } from './notice-visibility.ts';
 import type { RecordEvent } from './record-event.ts';
-import type { RecordRelationships } from './record-relationships.ts';
+import { organisationsWithCareContext, type RecordRelationships } from './record-relationships.ts';
 
 /**
  * The organisations that get a notice of an event (CONTRACT §5), each once:
  * - a safeguarding concern: every organisation related to the patient — the registered practice and every
- *   contributor — other than the one that raised it;
+ *   organisation with a care context — other than the one that raised it;
  * - an admission or discharge: the registered practice and the related social care organisations, other
  *   than the one that recorded it.
  * Each must also be allowed to know of the focus (see `mayBeTold`): a restricted Flag, or the patient's
@@ -20,10 +20,9 @@ export function careNoticeRecipients(
   socialCare: readonly string[],
 ): string[] {
   const practice = relationships.registeredPractice ? [relationships.registeredPractice] : [];
+  const withCareContext = organisationsWithCareContext(relationships);
   const related =
-    kind === 'safeguarding'
-      ? relationships.contributors
-      : relationships.contributors.filter((ods) => socialCare.includes(ods));
+    kind === 'safeguarding' ? withCareContext : withCareContext.filter((ods) => socialCare.includes(ods));
   const focusType = event.focus.split('/')[0] as string;
   return [...new Set([...practice, ...related])].filter(
     (ods) => ods !== event.contributor && mayBeTold(recipient(ods, focusType), relationships, event),

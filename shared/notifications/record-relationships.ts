@@ -1,8 +1,15 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CareContexts } from '../access/care-context.ts';
+import {
+  holdsCareContext,
+  type RelationshipClock,
+  relationshipClock,
+} from '../access/legitimate-relationship.ts';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
+import { careContextsOf } from '../record/access-facts-store.ts';
 import { fromItem, type StoredResource } from '../record/record-store.ts';
-import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
+import { currentKey, OBJECTION_KEY, patientPartition, RELATIONSHIP_PREFIX } from '../service/table-design.ts';
 
 /**
  * Who is related to one patient's record, and the resource an event is about: what deciding who may be told
@@ -12,14 +19,14 @@ export interface RecordRelationships {
   patientRegistered: boolean;
   /** ODS code of the registered GP practice. */
   registeredPractice?: string;
-  /** ODS codes of the organisations that have contributed to the record. */
-  contributors: string[];
+  /** Each organisation's care contexts for the patient, by ODS code. */
+  careContexts: Record<string, CareContexts>;
   sharingObjection: boolean;
   /** The event's focus as the record holds it now (labels and contributor), when it is there. */
   focus?: StoredResource;
 }
 
-// Both the contributor markers and the objection set sort under this prefix of the patient's partition.
+// Both the relationship items and the objection set sort under this prefix of the patient's partition.
 const ACCESS_PREFIX = '_access#';
 
 /** The access facts of one organisation, from the record's relationships. */
@@ -27,9 +34,19 @@ export function accessFactsFor(relationships: RecordRelationships, odsCode: stri
   return {
     patientRegistered: relationships.patientRegistered,
     registeredPractice: relationships.registeredPractice,
-    callerContributed: relationships.contributors.includes(odsCode),
+    careContexts: relationships.careContexts[odsCode] ?? {},
     sharingObjection: relationships.sharingObjection,
   };
+}
+
+/** The organisations other than the registered practice that have a relationship with the patient now: a care context. */
+export function organisationsWithCareContext(
+  relationships: RecordRelationships,
+  clock: RelationshipClock = relationshipClock(),
+): string[] {
+  return Object.entries(relationships.careContexts)
+    .filter(([, contexts]) => holdsCareContext(contexts, clock))
+    .map(([ods]) => ods);
 }
 
 /**
@@ -58,17 +75,17 @@ export async function readRecordRelationships(
   if (Object.keys(items.UnprocessedKeys ?? {}).length) throw new Error('The record store is busy: retry');
   const patientItem = found.find((i) => i.SK === patientKey.SK);
   const focusItem = focusKey ? found.find((i) => i.SK === focusKey.SK) : patientItem;
-  const contributorPrefix = contributorKey('');
   const objections = access.find((i) => i.SK === OBJECTION_KEY)?.consents as Set<string> | undefined;
   return {
     patientRegistered: !!patientItem && patientItem.deleted !== true,
     ...(patientItem?.registeredPractice
       ? { registeredPractice: patientItem.registeredPractice as string }
       : {}),
-    contributors: access
-      .map((i) => i.SK as string)
-      .filter((sk) => sk.startsWith(contributorPrefix))
-      .map((sk) => sk.slice(contributorPrefix.length)),
+    careContexts: Object.fromEntries(
+      access
+        .filter((i) => (i.SK as string).startsWith(RELATIONSHIP_PREFIX))
+        .map((i) => [(i.SK as string).slice(RELATIONSHIP_PREFIX.length), careContextsOf(i)]),
+    ),
     sharingObjection: (objections?.size ?? 0) > 0,
     ...(focusItem ? { focus: fromItem(focusItem) } : {}),
   };

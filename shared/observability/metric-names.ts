@@ -13,6 +13,10 @@ export const serviceMetricNames = {
   accessDenied: 'AccessDenied',
   /** A request allowed under break-glass (`NHSD-Purpose-Of-Use: ETREAT`). */
   breakGlass: 'BreakGlass',
+  /** A relationship with a patient started by recording a care context (CONTRACT §4); the alarm reads it. */
+  relationshipStarted: 'RelationshipStarted',
+  /** The same, with dimension `organisation` (the ODS code whose relationship started), for the dashboard. */
+  relationshipStartedByOrganisation: 'RelationshipStartedByOrganisation',
   /** Events the outbox publisher put on the bus. */
   eventsPublished: 'EventsPublished',
   /** Outbox batches the publisher could not put on the bus (Lambda retries them). */

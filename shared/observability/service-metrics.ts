@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ServiceMetricName } from './metric-names.ts';
+import { type ServiceMetricName, serviceMetricNames } from './metric-names.ts';
 import { metrics } from './powertools.ts';
 
 export { METRICS_NAMESPACE, type ServiceMetricName, serviceMetricNames } from './metric-names.ts';
@@ -12,4 +12,16 @@ export { METRICS_NAMESPACE, type ServiceMetricName, serviceMetricNames } from '.
  */
 export function countServiceMetric(name: ServiceMetricName, value = 1): void {
   metrics.singleMetric().addMetric(name, MetricUnit.Count, value);
+}
+
+/**
+ * Counts a relationship started (a care context claimed) once for the alarm, and once per organisation (ODS
+ * code, never patient data) for the dashboard.
+ */
+export function countRelationshipStarted(organisation: string): void {
+  countServiceMetric(serviceMetricNames.relationshipStarted);
+  metrics
+    .singleMetric()
+    .addDimensions({ organisation })
+    .addMetric(serviceMetricNames.relationshipStartedByOrganisation, MetricUnit.Count, 1);
 }

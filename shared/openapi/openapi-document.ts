@@ -2,6 +2,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { searchParameters } from '../fhir/definitions/search-parameters.ts';
 import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '../service/resource-types.ts';
 import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '../service/routes.ts';
+import { relationshipsGuide } from './relationships-guide.ts';
 import { type WorkedExample, workedExamples } from './worked-examples.ts';
 
 type Operation = OpenAPIV3_1.OperationObject;
@@ -327,7 +328,7 @@ function introduction(examples: WorkedExample[]): string {
     'GP practices, hospital, community and mental health trusts and social care, each acting for its own organisation.',
     '',
     'Every call but the token request, the JWKS and `GET /FHIR/R4/metadata` needs `Authorization: Bearer <token>`.',
-    'Reads need a legitimate relationship with the patient (registered practice, or having contributed), or',
+    'Reads and writes need a legitimate relationship with the patient (registered practice, or a care context), or',
     'break-glass (`NHSD-Purpose-Of-Use: ETREAT` with `NHSD-Break-Glass-Reason`), which is audited and raises an event.',
     'Errors are FHIR `OperationOutcome`s. A `POST` retried with the same `X-Request-ID` within 24 hours returns the',
     'first response.',
@@ -335,6 +336,8 @@ function introduction(examples: WorkedExample[]): string {
     '## Worked examples',
     '',
     steps,
+    '',
+    relationshipsGuide(),
   ].join('\n');
 }
 

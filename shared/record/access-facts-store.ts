@@ -1,17 +1,18 @@
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consent } from '@medplum/fhirtypes';
+import type { CareContexts } from '../access/care-context.ts';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import { documentClient, tableName } from '../aws/clients.ts';
 import { ServiceUnavailableError } from '../fhir/operation-outcome.ts';
 import { resourceType } from '../service/resource-types.ts';
-import { contributorKey, currentKey, OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
+import { currentKey, OBJECTION_KEY, patientPartition, relationshipKey } from '../service/table-design.ts';
 import { fromItem, type StoredResource } from './record-store.ts';
 
 type Key = { PK: string; SK: string };
 
 /**
  * Reads, in one BatchGetItem, what the access rules need for one organisation and one patient (the Patient,
- * the organisation's contributor marker, the objection set) together with any resources asked for by key.
+ * the organisation's relationship facts, the objection set) together with any resources asked for by key.
  */
 export async function readAccessFacts(
   nhsNumber: string,
@@ -22,22 +23,11 @@ export async function readAccessFacts(
   const patientKey = { PK, SK: currentKey('Patient', nhsNumber) };
   const keys: Key[] = [
     patientKey,
-    { PK, SK: contributorKey(odsCode) },
+    { PK, SK: relationshipKey(odsCode) },
     { PK, SK: OBJECTION_KEY },
     ...resourceKeys,
   ];
-  const unique = [...new Map(keys.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
-  const found = new Map<string, Record<string, unknown>>();
-  let pending: Key[] = unique;
-  for (let attempt = 0; pending.length && attempt < 5; attempt++) {
-    const { Responses, UnprocessedKeys } = await documentClient.send(
-      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
-    );
-    for (const item of Responses?.[tableName()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
-    pending = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
-  }
-  if (pending.length) throw new ServiceUnavailableError('The record store is busy: retry shortly');
-  const get = (k: Key) => found.get(`${k.PK}|${k.SK}`);
+  const get = await batchGet(keys);
   const patientItem = get(patientKey);
   const patient = patientItem ? fromItem(patientItem) : undefined;
   const objections = get({ PK, SK: OBJECTION_KEY })?.consents as Set<string> | undefined;
@@ -45,7 +35,7 @@ export async function readAccessFacts(
     facts: {
       patientRegistered: !!patient && !patient.deleted,
       registeredPractice: patientItem?.registeredPractice as string | undefined,
-      callerContributed: get({ PK, SK: contributorKey(odsCode) }) !== undefined,
+      careContexts: careContextsOf(get({ PK, SK: relationshipKey(odsCode) })),
       sharingObjection: (objections?.size ?? 0) > 0,
     },
     patient,
@@ -54,6 +44,68 @@ export async function readAccessFacts(
       .filter((i) => i !== undefined)
       .map(fromItem),
   };
+}
+
+/** What a write needs to judge relationships before and after it, for one patient. */
+export interface RelationshipFacts {
+  patientRegistered: boolean;
+  registeredPractice?: string;
+  /** Care contexts by organisation, for the organisations asked about. */
+  careContexts: Map<string, CareContexts>;
+}
+
+/**
+ * Reads, in one BatchGetItem, each patient's Patient and the relationship facts of the organisations a write
+ * may change the relationships of (the caller, and those its care contexts name).
+ */
+export async function readRelationshipFacts(
+  asked: Map<string, Set<string>>,
+): Promise<Map<string, RelationshipFacts>> {
+  const keys = [...asked].flatMap(([nhs, organisations]) => [
+    { PK: patientPartition(nhs), SK: currentKey('Patient', nhs) },
+    ...[...organisations].map((ods) => ({ PK: patientPartition(nhs), SK: relationshipKey(ods) })),
+  ]);
+  const get = await batchGet(keys);
+  return new Map(
+    [...asked].map(([nhs, organisations]) => {
+      const PK = patientPartition(nhs);
+      const patient = get({ PK, SK: currentKey('Patient', nhs) });
+      return [
+        nhs,
+        {
+          patientRegistered: !!patient && patient.deleted !== true,
+          registeredPractice: patient?.registeredPractice as string | undefined,
+          careContexts: new Map(
+            [...organisations].map((ods) => [ods, careContextsOf(get({ PK, SK: relationshipKey(ods) }))]),
+          ),
+        },
+      ];
+    }),
+  );
+}
+
+/** An organisation's care contexts from its relationship item: every attribute but the key. */
+export function careContextsOf(item: Record<string, unknown> | undefined): CareContexts {
+  const { PK: _pk, SK: _sk, ...contexts } = item ?? {};
+  return contexts as CareContexts;
+}
+
+// BatchGetItem takes at most 100 keys a call; a write's keys come to far fewer, a read's to four or five.
+async function batchGet(keys: Key[]): Promise<(k: Key) => Record<string, unknown> | undefined> {
+  const unique = [...new Map(keys.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
+  const found = new Map<string, Record<string, unknown>>();
+  for (let start = 0; start < unique.length; start += 100) {
+    let pending: Key[] = unique.slice(start, start + 100);
+    for (let attempt = 0; pending.length && attempt < 5; attempt++) {
+      const { Responses, UnprocessedKeys } = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[tableName()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
+      pending = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
+    }
+    if (pending.length) throw new ServiceUnavailableError('The record store is busy: retry shortly');
+  }
+  return (k: Key) => found.get(`${k.PK}|${k.SK}`);
 }
 
 /** True when a Consent, as it now stands, is an active objection to sharing (a `deny` provision). */

@@ -109,8 +109,13 @@ export interface CommitExtras {
   registeredPatients?: string[];
   /** Further items to put (journal entries: audit and outbox; contributor markers). */
   items?: Item[];
-  /** Atomic updates of access facts (the set of objecting Consents). */
-  updates?: { Key: { PK: string; SK: string }; UpdateExpression: string; ExpressionAttributeValues: Item }[];
+  /** Atomic updates of access facts (the set of objecting Consents, organisations' care contexts). */
+  updates?: {
+    Key: { PK: string; SK: string };
+    UpdateExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Item;
+  }[];
 }
 
 /**
@@ -160,7 +165,7 @@ export async function commit(writes: ResourceWrite[], extras: CommitExtras = {})
     );
   }
   try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+    await sendRetryingConflicts(items);
   } catch (e) {
     if (!(e instanceof TransactionCanceledException)) throw e;
     const failed = (e.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
@@ -180,6 +185,31 @@ export async function commit(writes: ResourceWrite[], extras: CommitExtras = {})
     throw e;
   }
 }
+
+/**
+ * Sends a transaction, again when DynamoDB cancels it only because another transaction was changing one of its
+ * items at the same moment (`TransactionConflict`): concurrent writes to one record share its access items (an
+ * organisation's relationship facts, the objection set). Every resource write is conditional on the version
+ * read, so sending the same transaction again can never lose an update.
+ */
+async function sendRetryingConflicts(
+  items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (e) {
+      const conflict =
+        e instanceof TransactionCanceledException &&
+        (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+        !(e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+      if (!conflict || attempt >= CONFLICT_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
+const CONFLICT_ATTEMPTS = 8;
 
 /**
  * DynamoDB takes one operation per item in a transaction; a request that would change one thing twice (two

@@ -32,6 +32,27 @@ export interface ResourceTypeDefinition {
   holdsDocuments?: true;
   /** The events a change to it may raise; `shared/events/classify-change.ts` decides when (CONTRACT §5). */
   raises?: readonly DetailType[];
+  /** It is a care context: it gives an organisation a relationship with the patient (CONTRACT §4). */
+  careContext?: CareContextRule;
+}
+
+/**
+ * What makes an instance of a type a care context, read by the write path (which keeps the relationship
+ * facts) and the access rules alike (`shared/access/care-context.ts`).
+ */
+export interface CareContextRule {
+  /**
+   * The element that names the organisation caring for the patient. `provider`: the contributor is that
+   * organisation (the server sets it where absent and refuses another); `referral`: the organisations it names
+   * (a referral to them), whoever recorded it.
+   */
+  organisation: { element: string; kind: 'provider' | 'referral' };
+  /** Statuses in which it is open: the relationship holds. */
+  open: readonly string[];
+  /** Statuses in which it has ended: the relationship holds for the grace period after its end. */
+  ended: readonly string[];
+  /** The Period whose `end` says when it ended (else: when the ending was recorded). Other statuses count for nothing. */
+  period: string;
 }
 
 const clinical = (
@@ -65,7 +86,32 @@ export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   Condition: clinical('subject'),
   MedicationStatement: clinical('subject'),
   Observation: clinical('subject'),
-  Encounter: clinical('subject', { raises: ['Encounter.Admitted', 'Encounter.Discharged'] }),
+  Encounter: clinical('subject', {
+    raises: ['Encounter.Admitted', 'Encounter.Discharged'],
+    careContext: {
+      organisation: { element: 'serviceProvider', kind: 'provider' },
+      open: ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'unknown'],
+      ended: ['finished', 'cancelled'],
+      period: 'period',
+    },
+  }),
+  EpisodeOfCare: clinical('patient', {
+    careContext: {
+      organisation: { element: 'managingOrganization', kind: 'provider' },
+      open: ['planned', 'waitlist', 'active', 'onhold'],
+      ended: ['finished', 'cancelled'],
+      period: 'period',
+    },
+  }),
+  // Only an active referral opens a relationship (CONTRACT §4); a draft one is not yet made.
+  ServiceRequest: clinical('subject', {
+    careContext: {
+      organisation: { element: 'performer', kind: 'referral' },
+      open: ['active'],
+      ended: ['completed', 'revoked'],
+      period: 'occurrencePeriod',
+    },
+  }),
   Flag: clinical('subject', { raises: ['Flag.SafeguardingRaised'] }),
   CarePlan: clinical('subject'),
   Procedure: clinical('subject'),

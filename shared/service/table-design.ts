@@ -29,8 +29,12 @@ export const assertionKey = (clientId: string, jti: string) => ({
 /** Sort key of a journal entry (audit + outbox), in time order within the partition. */
 export const journalKey = (recorded: string, id: string) => `${JOURNAL_PREFIX}${recorded}#${id}`;
 export const JOURNAL_PREFIX = '_journal#';
-/** Sort key of the marker that an organisation has contributed to a patient's record. */
-export const contributorKey = (odsCode: string) => `_access#contributor#${odsCode}`;
+/**
+ * Sort key of an organisation's relationship facts for a patient: one attribute per care context it holds
+ * (`Encounter/<id>` = `open` or the instant it ended), read with the resource in one BatchGetItem.
+ */
+export const relationshipKey = (odsCode: string) => `${RELATIONSHIP_PREFIX}${odsCode}`;
+export const RELATIONSHIP_PREFIX = '_access#relationship#';
 /** Sort key of the set of a patient's active Consents that object to sharing. */
 export const OBJECTION_KEY = '_access#objection';
 /** Key of the supplier registry: every supplier system with its organisations, scopes and public keys. */

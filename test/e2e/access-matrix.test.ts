@@ -8,6 +8,11 @@ import { newNhsNumber } from '../support/nhs-numbers.ts';
  * CONTRACT §4 as a table, asserted cell by cell over HTTP: for each record (open, or with the patient's
  * objection to sharing), role and purpose of use, which resources each interaction shows. The expectations
  * are written out by hand from the contract, not computed by the policy under test.
+ *
+ * Each role's relationship with the patient: `gp` is the registered practice; `acute` holds an open Encounter;
+ * `community` holds an Encounter that ended (status `finished`, `period.end` in January 2025) longer ago than
+ * the 30-day grace period, so no relationship; `social-care` is the performer of the GP's active referral
+ * (ServiceRequest); `gp-other` has none; the `auditor`'s scopes are for the audit trail only.
  */
 type Target =
   | 'patient'
@@ -15,7 +20,10 @@ type Target =
   | 'gpCondition'
   | 'acuteCondition'
   | 'gpRestricted'
-  | 'acuteVeryRestricted';
+  | 'acuteVeryRestricted'
+  | 'acuteEncounter'
+  | 'communityEncounter'
+  | 'referral';
 type Record = 'open' | 'objection';
 type Purpose = 'TREAT' | 'ETREAT';
 type Visible = Target[] | 'forbidden';
@@ -24,46 +32,58 @@ type Visible = Target[] | 'forbidden';
 type MatrixRole = Exclude<OrganisationRole, 'gp-system'>;
 const ROLES: MatrixRole[] = ['gp', 'acute', 'community', 'gp-other', 'social-care', 'auditor'];
 
+/** What everyone may see under break-glass: all but the restricted, and its own restricted. */
+const SHARED: Target[] = [
+  'patient',
+  'gpCondition',
+  'acuteCondition',
+  'acuteEncounter',
+  'communityEncounter',
+  'referral',
+];
+
 const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in MatrixRole]: Visible } } } = {
   open: {
     TREAT: {
-      gp: ['patient', 'gpCondition', 'acuteCondition', 'gpRestricted'],
-      acute: ['patient', 'gpCondition', 'acuteCondition', 'acuteVeryRestricted'],
+      gp: [...SHARED, 'gpRestricted'],
+      acute: [...SHARED, 'acuteVeryRestricted'],
       community: 'forbidden',
       'gp-other': 'forbidden',
-      'social-care': 'forbidden',
+      'social-care': SHARED,
       auditor: 'forbidden',
     },
     ETREAT: {
-      gp: ['patient', 'gpCondition', 'acuteCondition', 'gpRestricted'],
-      acute: ['patient', 'gpCondition', 'acuteCondition', 'acuteVeryRestricted'],
-      community: ['patient', 'gpCondition', 'acuteCondition'],
-      'gp-other': ['patient', 'gpCondition', 'acuteCondition'],
-      'social-care': ['patient', 'gpCondition', 'acuteCondition'],
+      gp: [...SHARED, 'gpRestricted'],
+      acute: [...SHARED, 'acuteVeryRestricted'],
+      community: SHARED,
+      'gp-other': SHARED,
+      'social-care': SHARED,
       auditor: 'forbidden',
     },
   },
   objection: {
     TREAT: {
-      gp: ['patient', 'consent', 'gpCondition', 'gpRestricted'],
-      acute: ['patient', 'consent', 'acuteCondition', 'acuteVeryRestricted'],
+      gp: ['patient', 'consent', 'gpCondition', 'gpRestricted', 'referral'],
+      acute: ['patient', 'consent', 'acuteCondition', 'acuteVeryRestricted', 'acuteEncounter'],
       community: 'forbidden',
       'gp-other': 'forbidden',
-      'social-care': 'forbidden',
+      'social-care': ['patient', 'consent'],
       auditor: 'forbidden',
     },
     ETREAT: {
-      gp: ['patient', 'consent', 'gpCondition', 'acuteCondition', 'gpRestricted'],
-      acute: ['patient', 'consent', 'gpCondition', 'acuteCondition', 'acuteVeryRestricted'],
-      community: ['patient', 'consent', 'gpCondition', 'acuteCondition'],
-      'gp-other': ['patient', 'consent', 'gpCondition', 'acuteCondition'],
-      'social-care': ['patient', 'consent', 'gpCondition', 'acuteCondition'],
+      gp: [...SHARED, 'consent', 'gpRestricted'],
+      acute: [...SHARED, 'consent', 'acuteVeryRestricted'],
+      community: [...SHARED, 'consent'],
+      'gp-other': [...SHARED, 'consent'],
+      'social-care': [...SHARED, 'consent'],
       auditor: 'forbidden',
     },
   },
 };
 
-const records = {} as { [R in Record]: { nhs: string; ids: Partial<{ [T in Target]: string }> } };
+const records = {} as {
+  [R in Record | 'writes']: { nhs: string; ids: Partial<{ [T in Target]: string }> };
+};
 
 function labelled(code: 'R' | 'V') {
   return { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code }] };
@@ -76,7 +96,15 @@ async function create(role: OrganisationRole, body: object): Promise<string> {
   return response.body.id as string;
 }
 
-async function buildRecord(kind: Record) {
+const encounter = (nhs: string) => ({
+  resourceType: 'Encounter',
+  status: 'in-progress',
+  class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+  subject: { reference: `Patient/${nhs}` },
+  period: { start: '2025-01-06T09:00:00Z' },
+});
+
+async function buildRecord(kind: Record | 'writes') {
   const nhs = newNhsNumber();
   expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
     201,
@@ -87,6 +115,27 @@ async function buildRecord(kind: Record) {
     ...(meta ? { meta } : {}),
   });
   const ids: Partial<{ [T in Target]: string }> = { patient: nhs };
+  ids.acuteEncounter = await create('acute', encounter(nhs));
+  // The community trust's care context, recorded open, then ended longer ago than the grace period.
+  ids.communityEncounter = await create('community', encounter(nhs));
+  const ended = await fhirFetch('community', `/Encounter/${ids.communityEncounter}`, {
+    method: 'PUT',
+    headers: { 'If-Match': 'W/"1"' },
+    body: {
+      ...encounter(nhs),
+      id: ids.communityEncounter,
+      status: 'finished',
+      period: { start: '2025-01-06T09:00:00Z', end: '2025-01-31T17:00:00Z' },
+    },
+  });
+  expect(ended.status).toBe(200);
+  ids.referral = await create('gp', {
+    resourceType: 'ServiceRequest',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: `Patient/${nhs}` },
+    performer: [{ reference: 'Organization/LA101' }],
+  });
   ids.gpCondition = await create('gp', condition());
   ids.acuteCondition = await create('acute', condition());
   ids.gpRestricted = await create('gp', condition(labelled('R')));
@@ -102,6 +151,9 @@ async function buildRecord(kind: Record) {
 }
 
 const PATH: { [T in Target]: string } = {
+  acuteEncounter: 'Encounter',
+  communityEncounter: 'Encounter',
+  referral: 'ServiceRequest',
   patient: 'Patient',
   consent: 'Consent',
   gpCondition: 'Condition',
@@ -113,7 +165,8 @@ const PATH: { [T in Target]: string } = {
 beforeAll(async () => {
   await buildRecord('open');
   await buildRecord('objection');
-});
+  await buildRecord('writes');
+}, 120_000);
 
 const cells = (['open', 'objection'] as Record[]).flatMap((record) =>
   (['TREAT', 'ETREAT'] as Purpose[]).flatMap((purpose) => ROLES.map((role) => ({ record, purpose, role }))),
@@ -177,6 +230,86 @@ describe.each(cells)('$record record, $role, $purpose', ({ record, purpose, role
   });
 });
 
+/**
+ * Writes by relationship, on a record of their own: contributing (a Condition), recording an objection (a
+ * deny Consent), and updating and deleting what the organisation contributed (its own Condition when it may
+ * create one, else the community trust's own ended Encounter, else the GP's Condition). Break-glass allows
+ * reading only: it never makes a write possible.
+ */
+const BREAK_GLASS = {
+  'NHSD-Purpose-Of-Use': 'ETREAT',
+  'NHSD-Break-Glass-Reason': 'Unconscious in ED, no history available',
+};
+type WriteCell = { write: number; consent: number; update: number; delete: number };
+const WRITES: { [role in MatrixRole]: WriteCell } = {
+  gp: { write: 201, consent: 201, update: 200, delete: 204 },
+  acute: { write: 201, consent: 201, update: 200, delete: 204 },
+  community: { write: 403, consent: 403, update: 403, delete: 403 },
+  'gp-other': { write: 403, consent: 403, update: 403, delete: 403 },
+  'social-care': { write: 201, consent: 201, update: 200, delete: 204 },
+  auditor: { write: 403, consent: 403, update: 403, delete: 403 },
+};
+
+describe.each(
+  (['TREAT', 'ETREAT'] as Purpose[]).flatMap((purpose) => ROLES.map((role) => ({ purpose, role }))),
+)('writes, $role, $purpose', ({ purpose, role }) => {
+  const headers: { [k: string]: string } =
+    purpose === 'ETREAT'
+      ? {
+          'NHSD-Purpose-Of-Use': 'ETREAT',
+          'NHSD-Break-Glass-Reason': 'Unconscious in ED, no history available',
+        }
+      : {};
+  const expected = WRITES[role];
+
+  it('write, Consent, update and delete answer as its relationship allows', async () => {
+    const { nhs, ids } = records.writes;
+    const condition = {
+      ...officialExample('condition-example.json'),
+      subject: { reference: `Patient/${nhs}` },
+    };
+    const written = await fhirFetch(role, '/Condition', { method: 'POST', body: condition, headers });
+    expect(`write ${written.status}`).toBe(`write ${expected.write}`);
+    const consent = await fhirFetch(role, '/Consent', {
+      method: 'POST',
+      headers,
+      body: {
+        ...officialExample('consent-example.json'),
+        patient: { reference: `Patient/${nhs}` },
+        provision: { type: 'deny' },
+      },
+    });
+    expect(`Consent ${consent.status}`).toBe(`Consent ${expected.consent}`);
+    const [owner, path] =
+      written.status === 201
+        ? [role, `/Condition/${written.body.id}`]
+        : role === 'community'
+          ? ['community' as const, `/Encounter/${ids.communityEncounter}`]
+          : ['gp' as const, `/Condition/${ids.gpCondition}`];
+    // The community trust has no relationship left, and this record's objections hide its Encounter from
+    // others, so it looks at its own Encounter by break-glass.
+    const readAsOwner = () => fhirFetch(owner, path, owner === 'community' ? { headers: BREAK_GLASS } : {});
+    const current = await readAsOwner();
+    expect(current.status).toBe(200);
+    const version = `W/"${(current.body.meta as { versionId: string }).versionId}"`;
+    const updated = await fhirFetch(role, path, {
+      method: 'PUT',
+      headers: { ...headers, 'If-Match': version },
+      body: {
+        ...current.body,
+        identifier: [{ system: 'https://example.org/id', value: `changed-by-${role}` }],
+      },
+    });
+    expect(`update ${updated.status}`).toBe(`update ${expected.update}`);
+    const after = await readAsOwner();
+    const deleted = await fhirFetch(role, path, {
+      method: 'DELETE',
+      headers: { ...headers, 'If-Match': `W/"${(after.body.meta as { versionId: string }).versionId}"` },
+    });
+    expect(`delete ${deleted.status}`).toBe(`delete ${expected.delete}`);
+  });
+});
+
 describe('changes: only the contributor, within its scopes', () => {
   it.each([
     ['gp updates its own Condition', 'gp', 'gp', 'PUT', 200],
@@ -213,14 +346,15 @@ describe('changes: only the contributor, within its scopes', () => {
     expect(response.status).toBe(403);
   });
 
-  it('contributing creates the relationship: an organisation may then read the record', async () => {
+  it('contributing never creates a relationship: without one, a contribution is refused', async () => {
     const nhs = newNhsNumber();
     await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
     expect((await fhirFetch('community', `/Patient/${nhs}`)).status).toBe(403);
-    await create('community', {
-      ...officialExample('condition-example.json'),
-      subject: { reference: `Patient/${nhs}` },
+    const refused = await fhirFetch('community', '/Condition', {
+      method: 'POST',
+      body: { ...officialExample('condition-example.json'), subject: { reference: `Patient/${nhs}` } },
     });
-    expect((await fhirFetch('community', `/Patient/${nhs}`)).status).toBe(200);
+    expect(refused.status).toBe(403);
+    expect((await fhirFetch('community', `/Patient/${nhs}`)).status).toBe(403);
   });
 });

@@ -1,6 +1,7 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { patientPartition } from '#shared/service/table-design';
+import { openCareContext } from '../support/care-contexts.ts';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -158,6 +159,7 @@ describe('a transaction that would change one resource twice', () => {
     expect(
       (await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status,
     ).toBe(201);
+    await openCareContext('acute', nhs);
     const pointer = (url: string, extra: object = {}) => ({
       resourceType: 'DocumentReference',
       status: 'current',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openCareContext } from '../support/care-contexts.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -22,21 +23,13 @@ type Task = {
   meta: { versionId: string; tag: { code: string }[] };
 };
 
-/** A patient registered at the first practice, to whose record the community trust and social care contributed. */
+/** A patient registered at the first practice, with open care contexts at the hospital, the community trust and social care. */
 async function sharedPatient(): Promise<string> {
   const nhs = newNhsNumber();
   expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
     201,
   );
-  for (const role of ['community', 'social-care'] as const) {
-    const note = {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { text: 'Home visit' },
-      subject: { reference: `Patient/${nhs}` },
-    };
-    expect((await fhirFetch(role, '/Observation', { method: 'POST', body: note })).status).toBe(201);
-  }
+  for (const role of ['acute', 'community', 'social-care'] as const) await openCareContext(role, nhs);
   return nhs;
 }
 

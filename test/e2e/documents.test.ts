@@ -12,6 +12,7 @@ import {
   UPLOAD_URL_SECONDS,
 } from '#shared/documents/document-limits';
 import { patientPartition } from '#shared/service/table-design';
+import { openCareContext } from '../support/care-contexts.ts';
 import { linuxExecutable, minimalPdf, sha1Base64, windowsExecutable } from '../support/documents.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
@@ -50,6 +51,8 @@ async function registeredPatient(): Promise<string> {
   expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
     201,
   );
+  // The hospital's outpatient attendance: the relationship its documents are contributed under.
+  await openCareContext('acute', nhs);
   return nhs;
 }
 

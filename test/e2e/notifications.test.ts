@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyNotificationSignature } from '#shared/notifications/notification-signature';
+import { openCareContext } from '../support/care-contexts.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -95,6 +96,7 @@ describe('rest-hook notifications', () => {
   it("notify a practice of its registered patients' safeguarding concerns, and of no one else's", async () => {
     const ours = await patientAt('A81001');
     const theirs = await patientAt('A81002');
+    for (const nhs of [ours, theirs]) await openCareContext('community', nhs);
     const { hook, endpoint } = await receiver();
     await subscribe(
       subscriptionBody({

@@ -19,10 +19,14 @@ const withoutServerFields = (r: Record<string, unknown>) => {
 };
 
 /**
- * The one change beyond the patient reference an example needs to meet the contract: the DocumentReference
- * example points at its document over plain http, and CONTRACT §6 takes pointers to https addresses only.
+ * The changes beyond the patient reference an example needs to meet the contract: the DocumentReference
+ * example points at its document over plain http, and CONTRACT §6 takes pointers to https addresses only; an
+ * Encounter is a care context, whose `serviceProvider` is the organisation recording it (CONTRACT §4).
  */
 function withContractAdjustments(example: Record<string, unknown>): Record<string, unknown> {
+  if (example.resourceType === 'Encounter') {
+    return { ...example, serviceProvider: { reference: 'Organization/A81001' } };
+  }
   if (example.resourceType !== 'DocumentReference') return example;
   const content = (example.content as { attachment: { url?: string } }[]).map((c) => ({
     ...c,
@@ -71,7 +75,9 @@ describe('official HL7 R4 examples', () => {
       { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhs },
       ...(example.identifier as []),
     ];
-    const body = { ...example, id: nhs, identifier };
+    // Registered at the practice that writes it, so that practice has the relationship to read it back.
+    const generalPractitioner = [{ reference: 'Organization/A81001' }];
+    const body = { ...example, id: nhs, identifier, generalPractitioner };
     const fhir = await fhirClient('gp');
     await fhir.update({ resourceType: 'Patient', id: nhs, body: asResource(body) });
     expect(withoutServerFields(await fhir.read({ resourceType: 'Patient', id: nhs }))).toEqual(

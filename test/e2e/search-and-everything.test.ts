@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openCareContext } from '../support/care-contexts.ts';
 import { failure, fhirClient } from '../support/fhir-client.ts';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
@@ -37,6 +38,7 @@ beforeAll(async () => {
       code: { coding: [{ system: 'http://loinc.org', code: i % 2 ? '8867-4' : '29463-7' }] },
     });
   }
+  await openCareContext('acute', nhs);
   ids.condition = await contribute('acute', 'condition-example.json', 'subject', {});
   ids.allergy = await contribute('gp', 'allergyintolerance-example.json', 'patient', {});
 });

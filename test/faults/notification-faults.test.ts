@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCareContext } from '../support/care-contexts.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -25,6 +26,8 @@ async function subscribedPatient(): Promise<string> {
   const nhs = newNhsNumber();
   const { generalPractitioner: _none, ...patient } = ukPatient(nhs);
   expect((await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: patient })).status).toBe(201);
+  // Registering a patient is no relationship; the trust's outpatient attendance is (CONTRACT §4).
+  await openCareContext('acute', nhs);
   const body = subscriptionBody({ topic: 'admission', filter: `patient=Patient/${nhs}`, endpoint });
   expect((await fhirFetch('acute', '/Subscription', { method: 'POST', body })).status).toBe(201);
   return nhs;

@@ -34,6 +34,8 @@ describe('ICB config', () => {
     expect(config.region).toBe(DEFAULT_REGION);
     expect(config.waf).toEqual(DEFAULT_WAF);
     expect(config.breakGlassAlarmPerHour).toBe(5);
+    expect(config.relationshipGraceDays).toBe(30);
+    expect(config.relationshipStartedAlarmPerHour).toBe(50);
   });
 
   it.each([
@@ -42,6 +44,8 @@ describe('ICB config', () => {
     ['account', { account: '1234' }],
     ['region', { region: 'london' }],
     ['safeguardingCodes\\[0\\]', { safeguardingCodes: ['not-a-code'] }],
+    ['relationshipGraceDays', { relationshipGraceDays: -1 }],
+    ['relationshipStartedAlarmPerHour', { relationshipStartedAlarmPerHour: 0 }],
     ['logRetentionDays', { logRetentionDays: 100 }],
     ['auditRetentionDays', { auditRetentionDays: 0 }],
     ['alarmEmail', { alarmEmail: 'ops team' }],

@@ -249,6 +249,22 @@ describe.each(Object.keys(icbs))('operations of the example ICB %s', (name) => {
       for (const stat of stats)
         expect(stat).toMatchObject({ Metric: { MetricName: 'BreakGlass' }, Period: 3600 });
     });
+
+    it("alarms when relationships started in an hour exceed the ICB's threshold", () => {
+      const [started] = alarm('RelationshipStartedSpike');
+      expect(started).toMatchObject({
+        Threshold: config.relationshipStartedAlarmPerHour,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      const queries = started?.Metrics as {
+        MetricStat?: { Metric: { MetricName: string }; Period: number };
+      }[];
+      const stats = queries.flatMap((q) => (q.MetricStat ? [q.MetricStat] : []));
+      expect(stats.length).toBeGreaterThan(0);
+      for (const stat of stats)
+        expect(stat).toMatchObject({ Metric: { MetricName: 'RelationshipStarted' }, Period: 3600 });
+    });
   });
 
   describe('protection', () => {
@@ -443,6 +459,7 @@ describe('failed-invocation alarms of event rules', () => {
       eventRules: { Admitted: rule },
       alarmTopic: new sns.Topic(stack, 'Topic'),
       breakGlassAlarmPerHour: 5,
+      relationshipStartedAlarmPerHour: 50,
     });
 
     const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a) =>

@@ -19,7 +19,7 @@ const caller = (odsCode: string, scopes = ['system/*.cruds'], role: Caller['role
 const facts = (overrides: Partial<RecordAccessFacts> = {}): RecordAccessFacts => ({
   patientRegistered: true,
   registeredPractice: 'A81001',
-  callerContributed: false,
+  careContexts: {},
   sharingObjection: false,
   ...overrides,
 });
@@ -63,11 +63,11 @@ describe('decideRecordAccess', () => {
       { allowed: true, basis: 'registered-practice' },
     ],
     [
-      'a contributor',
+      'an organisation with an open care context',
       caller('RX1'),
       'TREAT',
-      facts({ callerContributed: true }),
-      { allowed: true, basis: 'contributor' },
+      facts({ careContexts: { 'Encounter/1': 'open' } }),
+      { allowed: true, basis: 'care-context' },
     ],
     ['an unrelated organisation', caller('RX2'), 'TREAT', facts(), { allowed: false }],
     [
@@ -104,7 +104,7 @@ describe('decideRecordAccess', () => {
 });
 
 describe('resourceVisible', () => {
-  const related = { allowed: true as const, basis: 'contributor' as const };
+  const related = { allowed: true as const, basis: 'care-context' as const };
   const glass = { allowed: true as const, basis: 'break-glass' as const };
   it.each([
     ['own resource', related, facts(), condition(), 'RX1', true],
@@ -157,10 +157,10 @@ describe('decideAuditAccess', () => {
   it.each([
     ['the ICB auditor', caller('QNB', ['system/AuditEvent.rs'], 'auditor'), true],
     ['the registered practice', caller('A81001', ['system/*.cruds'], 'gp'), true],
-    ['a contributing trust', caller('RX1'), false],
+    ['a trust with a care context', caller('RX1'), false],
     ['an auditor role without the scope', caller('QNB', ['system/Patient.rs'], 'auditor'), false],
   ] as const)('%s → %s', (_name, who, allowed) => {
-    expect(decideAuditAccess(who, facts({ callerContributed: true })).allowed).toBe(allowed);
+    expect(decideAuditAccess(who, facts({ careContexts: { 'Encounter/1': 'open' } })).allowed).toBe(allowed);
   });
 });
 

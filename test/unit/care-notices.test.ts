@@ -34,7 +34,13 @@ const admitted: RecordEvent = { ...raised, detailType: 'Encounter.Admitted', foc
 const record: RecordRelationships = {
   patientRegistered: true,
   registeredPractice: 'A81001',
-  contributors: ['A81001', 'RX1', 'RX2', 'LA101'],
+  careContexts: {
+    RX1: { 'Encounter/e1': 'open' },
+    RX2: { 'EpisodeOfCare/c1': 'open' },
+    LA101: { 'ServiceRequest/r1': 'open' },
+    // Ended long before now, past any grace period: no relationship, so no notice.
+    RX9: { 'Encounter/e9': '2020-01-01T00:00:00.000Z' },
+  },
   sharingObjection: false,
   focus: stored(flag, 'RX1'),
 };
@@ -60,7 +66,7 @@ describe('care notice recipients', () => {
   });
 
   it('gives no notice to an unrelated social care organisation', () => {
-    const unrelated = { ...record, contributors: ['RX1'], focus: undefined };
+    const unrelated = { ...record, careContexts: { RX1: { 'Encounter/e1': 'open' } }, focus: undefined };
 
     expect(careNoticeRecipients('admission', unrelated, admitted, ['LA101', 'LA999'])).toEqual(['A81001']);
   });

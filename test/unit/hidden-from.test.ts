@@ -8,7 +8,7 @@ const caller: Caller = { clientId: 'client-RX1', odsCode: 'RX1', role: 'acute', 
 const facts = (sharingObjection: boolean): RecordAccessFacts => ({
   patientRegistered: true,
   registeredPractice: 'A81001',
-  callerContributed: true,
+  careContexts: { 'Encounter/rx1-admission': 'open' },
   sharingObjection,
 });
 const labelled = (code?: 'R' | 'V'): Condition => ({

@@ -17,6 +17,18 @@ const operation = (method: string, path: string) =>
   (document.paths?.[path] as Record<string, Operation> | undefined)?.[method.toLowerCase()];
 
 describe('OpenAPI document', () => {
+  it('explains how a relationship starts and ends (CONTRACT §4), with a worked example', () => {
+    const text = document.info.description ?? '';
+
+    expect(text).toContain('## Relationships: who may read and contribute');
+    expect(text).toContain('**How it starts.**');
+    expect(text).toContain('`Access.RelationshipStarted`');
+    expect(text).toContain('**How it ends.**');
+    expect(text).toContain('30 days');
+    expect(text).toContain('### Worked example: a community nursing visit');
+    expect(text).toContain('POST /FHIR/R4/Encounter');
+  });
+
   it('is a valid OpenAPI 3.1 document', async () => {
     const result = await new Validator().validate(
       structuredClone(document) as Parameters<Validator['validate']>[0],
