@@ -109,6 +109,9 @@ export class SharedCareRecordStack extends Stack {
         SOCIAL_CARE_ODS_CODES: [
           ...new Set(config.supplierClients.filter((c) => c.role === 'social-care').map((c) => c.odsCode)),
         ].join(','),
+        ...(config.viewerFrameAncestors?.length
+          ? { VIEWER_FRAME_ANCESTORS: config.viewerFrameAncestors.join(' ') }
+          : {}),
       },
       // The supplier registry outgrows Lambda's 4 KB environment, so the token function is built with it.
       bundleDefines: {

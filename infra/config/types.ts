@@ -91,6 +91,11 @@ export interface IcbConfig {
   auditRetentionDays: number;
   customDomain?: CustomDomainConfig;
   waf: WafConfig;
+  /**
+   * Origins (`https://epr.example-trust.nhs.uk`) of the supplier systems that embed the point-of-care viewer in
+   * a frame: its Content-Security-Policy `frame-ancestors`. Left out, no page may frame it.
+   */
+  viewerFrameAncestors?: string[];
 }
 
 /** An ICB file as written: fields with a sensible default may be left out. */

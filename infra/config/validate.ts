@@ -112,6 +112,13 @@ export function validateIcbConfig(input: IcbConfigInput): IcbConfig {
     );
   }
 
+  (input.viewerFrameAncestors ?? []).forEach((origin, i) => {
+    // An origin only (scheme, host, optional port): a CSP source with a path or wildcard would frame too much.
+    if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+      fail(`viewerFrameAncestors[${i}]`, 'must be an https origin such as https://epr.example-trust.nhs.uk');
+    }
+  });
+
   const config: IcbConfig = { ...input, region, waf, breakGlassAlarmPerHour };
   const registryBytes = JSON.stringify(clientRegistry(config)).length;
   if (registryBytes > MAX_CLIENT_REGISTRY_BYTES) {

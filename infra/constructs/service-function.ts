@@ -88,7 +88,22 @@ export class ServiceFunction extends Construct {
         // ESM output has no `require`; CommonJS packages bundled inside still call it.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         ...(props.define ? { define: props.define } : {}),
+        ...(definition.bundledFiles?.length
+          ? { commandHooks: copyIntoBundle(definition.bundledFiles.map((f) => `${repositoryRoot}${f}`)) }
+          : {}),
       },
     });
   }
+}
+
+/** esbuild hooks that copy files beside the bundle, into `assets/` (where shared/viewer/viewer-assets.ts reads them). */
+function copyIntoBundle(files: string[]) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => [
+      `mkdir -p "${outputDir}/assets"`,
+      ...files.map((f) => `cp "${f}" "${outputDir}/assets/"`),
+    ],
+  };
 }

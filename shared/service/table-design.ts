@@ -33,3 +33,9 @@ export const JOURNAL_PREFIX = '_journal#';
 export const contributorKey = (odsCode: string) => `_access#contributor#${odsCode}`;
 /** Sort key of the set of a patient's active Consents that object to sharing. */
 export const OBJECTION_KEY = '_access#objection';
+/**
+ * Keys of the point-of-care viewer's launch codes and sessions: each under its own partition, named by the
+ * SHA-256 of its secret, so the table never holds a usable code or cookie. Both expire by TTL.
+ */
+export const viewerLaunchKey = (secretHash: string) => ({ PK: `VIEWER#${secretHash}`, SK: 'LAUNCH' });
+export const viewerSessionKey = (secretHash: string) => ({ PK: `VIEWER#${secretHash}`, SK: 'SESSION' });
