@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { readBinaryPointer } from '#shared/documents/binary-store';
 import { binaryDownloadUrl } from '#shared/documents/binary-download';
+import { readBinaryPointer } from '#shared/documents/binary-store';
 import { ForbiddenError, NotFoundError } from '#shared/fhir/operation-outcome';
 import { fhirRequestBody } from '#shared/http/fhir-request-body';
 import { fhirResponse } from '#shared/http/fhir-response';
@@ -30,7 +30,11 @@ import { breakGlassSession, openSession, type ViewerSession } from '#shared/view
 
 export type Page = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-const page = (statusCode: number, body: string, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+const page = (
+  statusCode: number,
+  body: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => ({
   statusCode,
   headers: { ...viewerPageHeaders(), ...headers },
   body,
@@ -77,7 +81,11 @@ async function recordOrBreakGlass(event: APIGatewayProxyEvent, id: string, sessi
         title: 'Emergency access',
         viewerBase,
         person: session.person,
-        main: breakGlassPageMain(url, session.csrfToken, names.get(session.caller.odsCode) ?? session.caller.odsCode),
+        main: breakGlassPageMain(
+          url,
+          session.csrfToken,
+          names.get(session.caller.odsCode) ?? session.caller.odsCode,
+        ),
       }),
     );
   }
@@ -137,10 +145,15 @@ export const pages: Record<string, Page> = {
           title: 'Error: Emergency access',
           viewerBase: viewerUrls(event).viewerBase,
           person: session.person,
-          main: breakGlassPageMain(pageUrl(event, session), session.csrfToken, names.get(session.caller.odsCode) ?? '', {
-            error: e,
-            form,
-          }),
+          main: breakGlassPageMain(
+            pageUrl(event, session),
+            session.csrfToken,
+            names.get(session.caller.odsCode) ?? '',
+            {
+              error: e,
+              form,
+            },
+          ),
         }),
       );
     }

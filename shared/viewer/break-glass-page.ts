@@ -19,7 +19,8 @@ export function breakGlassPageMain(
       ? html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
 <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
 <div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">${failed.error.problems.map(
-          (p) => html`<li><a href="#${p.field === 'reason' ? `reason-${breakGlassReasons[0].code}` : 'explanation'}">${p.text}</a></li>`,
+          (p) =>
+            html`<li><a href="#${p.field === 'reason' ? `reason-${breakGlassReasons[0].code}` : 'explanation'}">${p.text}</a></li>`,
         )}</ul></div></div>`
       : ''
   }
@@ -35,7 +36,8 @@ export function breakGlassPageMain(
 <div class="nhsuk-hint" id="reason-hint">Select one reason.</div>
 ${reasonProblem ? html`<span class="nhsuk-error-message" id="reason-error"><span class="nhsuk-u-visually-hidden">Error:</span> ${reasonProblem.text}</span>` : ''}
 <div class="nhsuk-radios">${breakGlassReasons.map(
-    (r) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="reason-${r.code}" name="reason" type="radio" value="${r.code}"${failed?.form.get('reason') === r.code ? html` checked` : ''}><label class="nhsuk-label nhsuk-radios__label" for="reason-${r.code}">${r.text}</label></div>`,
+    (r) =>
+      html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="reason-${r.code}" name="reason" type="radio" value="${r.code}"${failed?.form.get('reason') === r.code ? html` checked` : ''}><label class="nhsuk-label nhsuk-radios__label" for="reason-${r.code}">${r.text}</label></div>`,
   )}</div>
 </fieldset>
 </div>

@@ -3,7 +3,10 @@ import { BadRequestError } from '../fhir/operation-outcome.ts';
 /** The reasons a person may give for emergency access, as NHS break-glass screens offer them. */
 export const breakGlassReasons = [
   { code: 'emergency-care', text: 'Emergency care: the patient cannot consent and needs treatment now' },
-  { code: 'patient-consents', text: 'The patient is with me and consents, but no care relationship is recorded yet' },
+  {
+    code: 'patient-consents',
+    text: 'The patient is with me and consents, but no care relationship is recorded yet',
+  },
   { code: 'safeguarding', text: 'A safeguarding concern about the patient or someone else' },
   { code: 'public-interest', text: 'Public interest or a legal duty to share' },
   { code: 'other', text: 'Another reason, given below' },

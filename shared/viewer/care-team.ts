@@ -40,13 +40,26 @@ export function careTeam(patient: Patient, entries: RecordEntry[]): CareTeamMemb
   for (const { resource, contributor } of entries) {
     if (resource.resourceType === 'Encounter') {
       const e = resource as Encounter;
-      add(odsOf(e.serviceProvider?.reference) ?? contributor, 'Care context', e.period?.start, e.period?.end, !e.period?.end);
+      add(
+        odsOf(e.serviceProvider?.reference) ?? contributor,
+        'Care context',
+        e.period?.start,
+        e.period?.end,
+        !e.period?.end,
+      );
     } else if (resource.resourceType === 'EpisodeOfCare') {
       const e = resource as EpisodeOfCare;
-      add(odsOf(e.managingOrganization?.reference) ?? contributor, 'Care context', e.period?.start, e.period?.end, e.status === 'active');
+      add(
+        odsOf(e.managingOrganization?.reference) ?? contributor,
+        'Care context',
+        e.period?.start,
+        e.period?.end,
+        e.status === 'active',
+      );
     } else if (resource.resourceType === 'ServiceRequest') {
       const s = resource as ServiceRequest;
-      for (const p of s.performer ?? []) add(odsOf(p.reference), 'Referral', s.authoredOn, undefined, s.status === 'active');
+      for (const p of s.performer ?? [])
+        add(odsOf(p.reference), 'Referral', s.authoredOn, undefined, s.status === 'active');
     }
   }
   return [...team.values()];

@@ -85,7 +85,10 @@ export const summarisers: { [type: string]: Summariser<never> } = {
 
   MedicationStatement: ((m: MedicationStatement) => ({
     title: conceptText(m.medicationCodeableConcept) ?? m.medicationReference?.display ?? 'Medication',
-    detail: m.dosage?.map((d) => d.text).filter(Boolean).join('; '),
+    detail: m.dosage
+      ?.map((d) => d.text)
+      .filter(Boolean)
+      .join('; '),
     when: displayPeriod(m.effectivePeriod) ?? displayDate(m.effectiveDateTime ?? m.dateAsserted),
     sortDate: m.effectivePeriod?.start ?? m.effectiveDateTime ?? m.dateAsserted,
     tags: status(m.status, ['active']),

@@ -11,13 +11,23 @@ const MAX_NAME = 200;
  * token, the person from `NHSD-End-User-Id` (required here) and `NHSD-End-User-Role`, the purpose of use, and
  * from the `Parameters` body the `patient` (`Patient/{nhs}`) and the person's display `name`.
  */
-export function launchGrant(ctx: RequestContext, endUserRole: string | undefined, body: unknown): ViewerGrant {
+export function launchGrant(
+  ctx: RequestContext,
+  endUserRole: string | undefined,
+  body: unknown,
+): ViewerGrant {
   if (!ctx.endUser) {
-    throw new BadRequestError('A viewer launch needs NHSD-End-User-Id: the person the viewer opens for', 'required');
+    throw new BadRequestError(
+      'A viewer launch needs NHSD-End-User-Id: the person the viewer opens for',
+      'required',
+    );
   }
   const parameters = body as Parameters;
   if (parameters?.resourceType !== 'Parameters' || !Array.isArray(parameters.parameter)) {
-    throw new BadRequestError('The body must be a Parameters resource naming the patient and the name', 'structure');
+    throw new BadRequestError(
+      'The body must be a Parameters resource naming the patient and the name',
+      'structure',
+    );
   }
   const part = (name: string) => parameters.parameter?.find((p) => p.name === name);
   const patientPart = part('patient');
@@ -31,9 +41,11 @@ export function launchGrant(ctx: RequestContext, endUserRole: string | undefined
   assertNhsNumberId(nhs);
   const name = part('name')?.valueString?.trim();
   if (!name || name.length > MAX_NAME) {
-    throw new BadRequestError(`Parameter 'name' must be the person's name, at most ${MAX_NAME} characters`, 'required', [
-      'Parameters.parameter.name',
-    ]);
+    throw new BadRequestError(
+      `Parameter 'name' must be the person's name, at most ${MAX_NAME} characters`,
+      'required',
+      ['Parameters.parameter.name'],
+    );
   }
   return {
     caller: ctx.caller,

@@ -14,7 +14,9 @@ export function openTasksFor(odsCode: string, entries: RecordEntry[]): (RecordEn
   return entries
     .filter((e): e is RecordEntry & { resource: Task } => e.resource.resourceType === 'Task')
     .filter((e) => ownedBy(e.resource, odsCode) && OPEN.has(e.resource.status))
-    .sort((a, b) => (b.resource.authoredOn ?? b.lastUpdated).localeCompare(a.resource.authoredOn ?? a.lastUpdated));
+    .sort((a, b) =>
+      (b.resource.authoredOn ?? b.lastUpdated).localeCompare(a.resource.authoredOn ?? a.lastUpdated),
+    );
 }
 
 /** True once the owner has acknowledged the Task: the viewer shows it without the button. */

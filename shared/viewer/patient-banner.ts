@@ -7,7 +7,11 @@ import { type Html, html } from './html.ts';
  * The patient banner, always in view: name, NHS number (3 3 4), date of birth and age, gender and registered
  * practice, as NHS clinical systems show a patient.
  */
-export function patientBanner(patient: Patient, organisations: Map<string, string>, today = new Date()): Html {
+export function patientBanner(
+  patient: Patient,
+  organisations: Map<string, string>,
+  today = new Date(),
+): Html {
   const nhs = patient.id as string;
   const age = patient.birthDate ? ageInYears(patient.birthDate, today) : undefined;
   const practice = registeredPracticeOf(patient);

@@ -17,7 +17,8 @@ export interface RecordPageContext {
   csrfToken: string;
 }
 
-const tag = (t: EntryTag) => html`<strong class="nhsuk-tag nhsuk-tag--${t.colour} scr-tag">${t.text}</strong>`;
+const tag = (t: EntryTag) =>
+  html`<strong class="nhsuk-tag nhsuk-tag--${t.colour} scr-tag">${t.text}</strong>`;
 
 const recordedBy = (entry: RecordEntry, organisations: Map<string, string>) =>
   html`<p class="scr-meta">Recorded by ${organisations.get(entry.contributor) ?? entry.contributor} on ${displayDate(entry.lastUpdated)}</p>`;
@@ -37,7 +38,11 @@ const entryList = (items: SummarisedEntry[], ctx: RecordPageContext, empty: stri
     ? html`<ul class="scr-entries">${items.map((i) => entryItem(i, ctx))}</ul>`
     : html`<p class="scr-meta">${empty}</p>`;
 
-function alertsSection(record: ViewerRecord, groups: ReturnType<typeof groupRecord>, ctx: RecordPageContext): Html {
+function alertsSection(
+  record: ViewerRecord,
+  groups: ReturnType<typeof groupRecord>,
+  ctx: RecordPageContext,
+): Html {
   const { safeguarding, flags, allergies } = groups.alerts;
   return html`<section class="scr-section" id="alerts" aria-labelledby="alerts-heading">
 <h2 id="alerts-heading">Alerts</h2>
@@ -92,7 +97,8 @@ function careTeamSection(record: ViewerRecord, ctx: RecordPageContext): Html {
 <table class="nhsuk-table"><caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Organisations involved in this patient's care</caption>
 <thead class="nhsuk-table__head"><tr class="nhsuk-table__row"><th scope="col" class="nhsuk-table__header">Organisation</th><th scope="col" class="nhsuk-table__header">Involvement</th><th scope="col" class="nhsuk-table__header">Dates</th></tr></thead>
 <tbody class="nhsuk-table__body">${team.map(
-    (m) => html`<tr class="nhsuk-table__row"><td class="nhsuk-table__cell">${ctx.organisations.get(m.odsCode) ?? m.odsCode} (${m.odsCode})</td><td class="nhsuk-table__cell">${[...m.roles].join(', ')}</td><td class="nhsuk-table__cell">${m.from ? `${displayDate(m.from)} to ${m.open || !m.to ? 'now' : displayDate(m.to)}` : m.open ? 'Current' : ''}</td></tr>`,
+    (m) =>
+      html`<tr class="nhsuk-table__row"><td class="nhsuk-table__cell">${ctx.organisations.get(m.odsCode) ?? m.odsCode} (${m.odsCode})</td><td class="nhsuk-table__cell">${[...m.roles].join(', ')}</td><td class="nhsuk-table__cell">${m.from ? `${displayDate(m.from)} to ${m.open || !m.to ? 'now' : displayDate(m.to)}` : m.open ? 'Current' : ''}</td></tr>`,
   )}</tbody></table>
 </section>`;
 }
@@ -124,7 +130,10 @@ ${alertsSection(record, groups, ctx)}
 ${tasksSection(tasks, ctx)}
 <nav aria-label="Sections of the record"><h2>Sections</h2><ul class="nhsuk-list scr-contents">${contents.map(([id, title]) => html`<li><a href="#${id}">${title}</a></li>`)}</ul></nav>
 ${groups.sections.map(
-  ({ section, items }) => html`<section class="scr-section" id="${section.id}" aria-labelledby="${section.id}-heading">
+  ({
+    section,
+    items,
+  }) => html`<section class="scr-section" id="${section.id}" aria-labelledby="${section.id}-heading">
 <h2 id="${section.id}-heading">${section.title}</h2>
 ${entryList(items, ctx, section.empty)}
 </section>`,

@@ -16,7 +16,12 @@ export interface RecordSection {
  * (MedicationRequest, DiagnosticReport, Composition) joins a section here, with its summariser.
  */
 export const recordSections: RecordSection[] = [
-  { id: 'medications', title: 'Medications', types: ['MedicationStatement'], empty: 'No medications recorded' },
+  {
+    id: 'medications',
+    title: 'Medications',
+    types: ['MedicationStatement'],
+    empty: 'No medications recorded',
+  },
   { id: 'problems', title: 'Problems', types: ['Condition'], empty: 'No problems recorded' },
   {
     id: 'timeline',
@@ -31,7 +36,12 @@ export const recordSections: RecordSection[] = [
     types: ['Observation'],
     empty: 'No observations recorded',
   },
-  { id: 'immunisations', title: 'Immunisations', types: ['Immunization'], empty: 'No immunisations recorded' },
+  {
+    id: 'immunisations',
+    title: 'Immunisations',
+    types: ['Immunization'],
+    empty: 'No immunisations recorded',
+  },
   { id: 'procedures', title: 'Procedures', types: ['Procedure'], empty: 'No procedures recorded' },
   { id: 'documents', title: 'Documents and letters', types: ['DocumentReference'], empty: 'No documents' },
 ];
@@ -78,6 +88,10 @@ export function groupRecord(entries: RecordEntry[]): {
       section,
       items: summarised(section.types.flatMap(of)),
     })),
-    other: summarised(entries.filter((e) => !listed.has(e.resource.resourceType) && !SHOWN_ELSEWHERE.has(e.resource.resourceType))),
+    other: summarised(
+      entries.filter(
+        (e) => !listed.has(e.resource.resourceType) && !SHOWN_ELSEWHERE.has(e.resource.resourceType),
+      ),
+    ),
   };
 }

@@ -26,6 +26,12 @@ export async function acknowledgeTask(
   if (stored.versionId !== versionSeen) {
     throw new PreconditionFailedError('The task changed since the page was opened: open the record again');
   }
-  const plan = await planUpdate('Task', taskId, { ...task, status: ACKNOWLEDGED_STATUS } as never, versionSeen, ctx);
+  const plan = await planUpdate(
+    'Task',
+    taskId,
+    { ...task, status: ACKNOWLEDGED_STATUS } as never,
+    versionSeen,
+    ctx,
+  );
   await commitPlans([plan], ctx);
 }

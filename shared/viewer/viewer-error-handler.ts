@@ -27,7 +27,8 @@ export function viewerErrorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGat
   return {
     onError: async (request) => {
       const { event } = request;
-      if (routeFor(event.httpMethod, event.resource)?.interaction === 'launch') return fhir.onError?.(request);
+      if (routeFor(event.httpMethod, event.resource)?.interaction === 'launch')
+        return fhir.onError?.(request);
       const e = request.error;
       const known = e instanceof OperationOutcomeError;
       const status = known ? e.status : 500;

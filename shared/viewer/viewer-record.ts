@@ -32,7 +32,11 @@ const PAGE_ITEMS = 100;
  * objection), and one AuditEvent per page naming the person, written before the page is rendered.
  * Refusals throw as the API's do (403, 404).
  */
-export async function readViewerRecord(ctx: RequestContext, nhs: string, page: string): Promise<ViewerRecord> {
+export async function readViewerRecord(
+  ctx: RequestContext,
+  nhs: string,
+  page: string,
+): Promise<ViewerRecord> {
   return auditedRecordAccess(
     ctx,
     nhs,

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import { BadRequestError, ForbiddenError, OperationOutcomeError } from '../fhir/operation-outcome.ts';
-import type { RequestContext } from '../http/request-context.ts';
 import { publicBaseUrl } from '../http/public-url.ts';
+import type { RequestContext } from '../http/request-context.ts';
 import { FHIR_BASE_PATH, VIEWER_BASE_PATH } from '../service/routes.ts';
 import { IDLE_TIMEOUT_MS, resumeSession, type ViewerSession } from './viewer-session.ts';
 
@@ -15,7 +15,9 @@ export const SESSION_COOKIE = '__Host-scr-viewer';
 /** 401: there is no viewer session, or it has been idle too long. Answered as a page, never with data. */
 export class ViewerSessionEndedError extends OperationOutcomeError {
   constructor() {
-    super(401, [{ code: 'login', diagnostics: 'The viewer session has ended: open the record again from your system' }]);
+    super(401, [
+      { code: 'login', diagnostics: 'The viewer session has ended: open the record again from your system' },
+    ]);
     this.name = 'ViewerSessionEndedError';
   }
 }
@@ -44,7 +46,9 @@ export async function sessionFor(
   if (!id || !session) throw new ViewerSessionEndedError();
   const nhs = event.pathParameters?.nhs;
   if (nhs !== undefined && nhs !== session.patient) {
-    throw new ForbiddenError('This viewer session was opened for another patient: open this record from your system');
+    throw new ForbiddenError(
+      'This viewer session was opened for another patient: open this record from your system',
+    );
   }
   return { id, session };
 }
@@ -59,7 +63,9 @@ export function formFields(event: APIGatewayProxyEvent): URLSearchParams {
   if (!(event.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
     throw new BadRequestError('Viewer forms are sent as application/x-www-form-urlencoded', 'structure');
   }
-  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const body = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
   return new URLSearchParams(body);
 }
 

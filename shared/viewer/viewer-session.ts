@@ -41,7 +41,10 @@ export async function openSession(
  * Resumes a session for a request: one conditional update that both checks it has not been idle for the
  * timeout and marks it used now. Undefined when there is no such session or it has timed out.
  */
-export async function resumeSession(id: string | undefined, now = Date.now()): Promise<ViewerSession | undefined> {
+export async function resumeSession(
+  id: string | undefined,
+  now = Date.now(),
+): Promise<ViewerSession | undefined> {
   if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
   try {
     const { Attributes } = await documentClient.send(
@@ -63,7 +66,11 @@ export async function resumeSession(id: string | undefined, now = Date.now()): P
 }
 
 /** Turns a session into emergency access (break-glass) with the person's reason, for the rest of its life. */
-export async function breakGlassSession(id: string, session: ViewerSession, reason: string): Promise<ViewerSession> {
+export async function breakGlassSession(
+  id: string,
+  session: ViewerSession,
+  reason: string,
+): Promise<ViewerSession> {
   const purpose: PurposeOfUse = { code: 'ETREAT', breakGlassReason: reason };
   const next: ViewerSession = { ...session, purpose };
   await documentClient.send(

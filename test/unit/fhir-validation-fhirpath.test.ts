@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import { describe, expect, it } from 'vitest';
+import invariantSources from '#shared/fhir/definitions/generated/r4-invariant-sources.json' with {
+  type: 'json',
+};
 import {
   type Constraint,
   jsonProperties,
@@ -18,9 +21,6 @@ import {
   FhirPathTemporal,
   toBoolean,
 } from '#shared/fhir/validation/fhirpath-values';
-import invariantSources from '#shared/fhir/definitions/generated/r4-invariant-sources.json' with {
-  type: 'json',
-};
 
 const testCases = join(import.meta.dirname, '../../../shared/fhir-test-cases');
 const sources = invariantSources as Record<string, string>;
