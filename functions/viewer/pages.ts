@@ -85,6 +85,7 @@ async function recordOrBreakGlass(event: APIGatewayProxyEvent, id: string, sessi
           url,
           session.csrfToken,
           names.get(session.caller.odsCode) ?? session.caller.odsCode,
+          session.patient,
         ),
       }),
     );
@@ -149,6 +150,7 @@ export const pages: Record<string, Page> = {
             pageUrl(event, session),
             session.csrfToken,
             names.get(session.caller.odsCode) ?? '',
+            session.patient,
             {
               error: e,
               form,

@@ -1,4 +1,5 @@
 import { type BreakGlassFormError, breakGlassReasons, MAX_EXPLANATION } from './break-glass-reasons.ts';
+import { spacedNhsNumber } from './fhir-display.ts';
 import { type Html, html } from './html.ts';
 
 /**
@@ -9,6 +10,7 @@ export function breakGlassPageMain(
   pageUrl: string,
   csrfToken: string,
   organisationName: string,
+  nhs: string,
   failed?: { error: BreakGlassFormError; form: URLSearchParams },
 ): Html {
   const problem = (field: 'reason' | 'explanation') => failed?.error.problems.find((p) => p.field === field);
@@ -25,7 +27,7 @@ export function breakGlassPageMain(
       : ''
   }
 <h1>You have no care relationship with this patient</h1>
-<p>${organisationName} is not this patient's GP practice and has no care recorded with them, so their record is not shown.</p>
+<p>${organisationName} is not the GP practice of the patient with NHS number ${spacedNhsNumber(nhs)} and has no care recorded with them, so their record is not shown.</p>
 <div class="nhsuk-warning-callout"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Emergency access</span></h2>
 <p>Only use emergency access when you need this patient's record to care for them now. It is recorded with your name and reason, your organisation's privacy officer is told, and the patient can ask who has seen their record. It also shows what the patient has asked not to be shared.</p></div>
 <form method="post" action="${pageUrl}/break-glass" novalidate>

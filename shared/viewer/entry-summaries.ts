@@ -75,7 +75,7 @@ export const summarisers: { [type: string]: Summariser<never> } = {
 
   Flag: ((f: Flag) => ({
     title: conceptText(f.code) ?? 'Flag',
-    when: displayPeriod(f.period),
+    when: f.period?.end ? displayPeriod(f.period) : displayDate(f.period?.start),
     sortDate: f.period?.start,
     tags: [
       ...(isSafeguardingFlag(f) ? [{ text: 'Safeguarding', colour: 'red' } as const] : []),

@@ -49,7 +49,7 @@ function alertsSection(
 ${safeguarding.map(
   (s) => html`<div class="nhsuk-card nhsuk-card--care nhsuk-card--care--urgent">
 <div class="nhsuk-card__heading-container"><h3 class="nhsuk-card__heading"><span role="text"><span class="nhsuk-u-visually-hidden">Urgent: </span>Safeguarding: ${s.summary.title}</span></h3><span class="nhsuk-card--care__arrow" aria-hidden="true"></span></div>
-<div class="nhsuk-card__content">${s.summary.when ? html`<p>Raised ${s.summary.when}</p>` : ''}${recordedBy(s.entry, ctx.organisations)}</div>
+<div class="nhsuk-card__content">${s.summary.when ? html`<p>Raised on ${s.summary.when}</p>` : ''}${recordedBy(s.entry, ctx.organisations)}</div>
 </div>`,
 )}
 ${flags.length ? html`<h3>Other alerts</h3>${entryList(flags, ctx, '')}` : ''}

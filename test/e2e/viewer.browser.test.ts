@@ -39,8 +39,9 @@ async function screenshots(page: Page, name: string, selector?: string) {
   ] as const) {
     await page.setViewportSize(viewport);
     const path = join(SCREENSHOTS, `${name}-${size}.png`);
-    if (selector) await page.locator(selector).screenshot({ path });
-    else await page.screenshot({ path });
+    // A part is shown where the person would see it: scrolled to, under the sticky patient banner.
+    if (selector) await page.locator(selector).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path });
   }
   await page.setViewportSize(DESKTOP);
 }
