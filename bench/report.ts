@@ -9,6 +9,7 @@ import type { FloorFigures } from './http/storage-floor.ts';
 import type { MemoryFigures } from './memory/peak-memory.ts';
 import type { ScaleFigures } from './scale/scale.ts';
 import { benchDir } from './support/bench-paths.ts';
+import type { ViewerPageFigures } from './viewer/viewer-page.ts';
 
 /** One figure beside its budget, as the report lists it. */
 export interface Check extends Checked {
@@ -29,6 +30,8 @@ export interface BenchResults {
   throughput: { http: ThroughputFigures[]; floor: FloorFigures[]; requestsPerIteration: number };
   scale: ScaleFigures;
   cost: CostModel;
+  /** The point-of-care viewer's record page (bench/viewer/). */
+  viewer?: ViewerPageFigures;
 }
 
 /** Writes bench/results.json and the readable bench/RESULTS.md. */

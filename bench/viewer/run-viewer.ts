@@ -2,7 +2,7 @@
  * `npx tsx bench/viewer/run-viewer.ts`: the viewer part of the benchmark on its own (a sandbox of its own,
  * stopped afterwards), for measuring the viewer without running the whole of `npm run bench`.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../support/bench-paths.ts';
 import { startSandboxProcess } from '../support/sandbox-process.ts';
@@ -10,6 +10,7 @@ import { measureViewerPage } from './viewer-page.ts';
 
 const dir = join(tmpDir, 'viewer-sandbox');
 rmSync(dir, { recursive: true, force: true });
+mkdirSync(tmpDir, { recursive: true });
 const sandbox = await startSandboxProcess(dir);
 try {
   console.log(

@@ -1,3 +1,4 @@
+import { atMost, type Checked } from '../budgets.ts';
 import { accessToken } from '../support/access-token.ts';
 import { handlerEnvironment } from '../support/handler-environment.ts';
 import type { SandboxProcess } from '../support/sandbox-process.ts';
@@ -49,4 +50,24 @@ export async function measureViewerPage(
     uncompressedKb: kb(s.html.raw + s.css.raw + s.js.raw),
     repeatPageKb: kb(s.html.gzip),
   };
+}
+
+/** Issue 17's budgets for the viewer's record page, as checks beside the rest of the benchmark's. */
+export function viewerChecks(
+  figures: ViewerPageFigures,
+): (Checked & { part: string; what: string; unit: string })[] {
+  return [
+    {
+      part: 'viewer',
+      what: `server CPU per record page, ${figures.entries}-entry record (median)`,
+      unit: 'ms',
+      ...atMost(figures.cpuMs.median, 20),
+    },
+    {
+      part: 'viewer',
+      what: 'HTML + CSS + JS transferred for a first record page, gzip (fonts aside)',
+      unit: 'KB',
+      ...atMost(figures.transferredKb, 150),
+    },
+  ];
 }

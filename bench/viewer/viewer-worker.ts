@@ -112,7 +112,7 @@ for (const [, href] of body.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) 
 const scripts = [...body.matchAll(/<script/g)].length;
 if (scripts) throw new Error('The viewer page has scripts: weigh them');
 const sample: ViewerSample = {
-  entries: (body.match(/class="scr-entry/g) ?? []).length,
+  entries: (body.match(/class="scr-entry[" ]/g) ?? []).length,
   cpuMs,
   wallMs,
   html: weigh([body]),

@@ -48,7 +48,7 @@ const pageUrl = (event: APIGatewayProxyEvent, session: ViewerSession) =>
   `${viewerUrls(event).viewerBase}/Patient/${session.patient}`;
 
 /** The record page, or the break-glass page when the organisation has no relationship with the patient. */
-async function recordOrBreakGlass(event: APIGatewayProxyEvent, id: string, session: ViewerSession) {
+async function recordOrBreakGlass(event: APIGatewayProxyEvent, session: ViewerSession) {
   const { viewerBase, fhirBase } = viewerUrls(event);
   const ctx = sessionContext(session, fhirBase);
   const url = pageUrl(event, session);
@@ -127,8 +127,8 @@ export const pages: Record<string, Page> = {
   },
 
   record: async (event) => {
-    const { id, session } = await sessionFor(event);
-    return recordOrBreakGlass(event, id, session);
+    const { session } = await sessionFor(event);
+    return recordOrBreakGlass(event, session);
   },
 
   'break-glass': async (event) => {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -67,6 +67,9 @@ export class ServiceApi extends Construct {
       description: 'Shared care record: FHIR R4 API and OAuth 2.0 token endpoint',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
+      // Responses over 1 KB are gzipped for clients that accept it: the viewer's pages and the NHS design system's
+      // CSS (278 KB, 30 KB gzipped) come within its 150 KB-a-page budget only so, and FHIR Bundles gain as much.
+      minCompressionSize: Size.kibibytes(1),
       ...(props.usagePlans ? { apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER } : {}),
       // Execution logging needs the account's API Gateway CloudWatch role; keep it if the stack goes.
       cloudWatchRole: true,

@@ -17,7 +17,10 @@ export interface PageParts {
   main: Html;
 }
 
-/** A whole viewer page: the NHS header, the emergency marker, the patient banner and the content. No script. */
+/**
+ * A whole viewer page: the NHS header, then the emergency marker and the patient banner (both kept in view as the
+ * page scrolls), then the content. No script.
+ */
 export function viewerPage(parts: PageParts): string {
   const { nhsuk, viewer } = viewerAssets();
   return `<!doctype html>${html`<html lang="en-GB" class="nhsuk-template">
@@ -40,12 +43,14 @@ export function viewerPage(parts: PageParts): string {
 ${parts.person ? html`<p class="scr-person">${parts.person.name}</p>` : ''}
 </div>
 </header>
+<div class="scr-sticky">
 ${
   parts.emergency
     ? html`<div class="scr-emergency" role="status"><div class="nhsuk-width-container"><p>Emergency access: you opened this record without a care relationship. This access is recorded and reported.</p></div></div>`
     : ''
 }
 ${parts.banner ?? ''}
+</div>
 <div class="nhsuk-width-container">
 <main class="nhsuk-main-wrapper" id="main-content" role="main">
 ${parts.main}

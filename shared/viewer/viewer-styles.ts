@@ -4,7 +4,8 @@
  * inline style.
  */
 export const viewerStyles = `
-.scr-banner{position:sticky;top:0;z-index:10;background:#fff;border-bottom:4px solid #005eb8;box-shadow:0 2px 4px rgba(33,43,50,.15);padding:8px 0}
+.scr-sticky{position:sticky;top:0;z-index:10}
+.scr-banner{background:#fff;border-bottom:4px solid #005eb8;box-shadow:0 2px 4px rgba(33,43,50,.15);padding:8px 0}
 .scr-banner__name{font-size:1.25rem;font-weight:700;margin:0 0 4px}
 .scr-banner dl{display:flex;flex-wrap:wrap;gap:2px 24px;margin:0}
 .scr-banner dl div{display:flex;gap:6px}
@@ -23,7 +24,7 @@ export const viewerStyles = `
 .scr-task form{margin:0}
 .scr-task .nhsuk-button{margin:0}
 .scr-contents{columns:2 14rem;margin-bottom:24px}
-.scr-section{scroll-margin-top:140px}
+.scr-section{scroll-margin-top:150px}
 .scr-person{color:#fff;margin-left:auto;font-size:1rem}
-@media (max-width:640px){.scr-banner dl{gap:0 16px}.scr-banner__name{font-size:1.125rem}.scr-section{scroll-margin-top:180px}}
+@media (max-width:640px){.scr-banner dl{gap:0 16px}.scr-banner__name{font-size:1.125rem}.scr-section{scroll-margin-top:200px}}
 `;
