@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -31,13 +31,13 @@ describe('the point-of-care viewer in the stack', () => {
     );
   });
 
-  it('copies the NHS design system’s CSS beside the viewer’s bundle', () => {
-    const viewer =
-      template.toJSON().Resources[
-        stack.getLogicalId(stack.functions.byName.viewer.function.node.defaultChild as never)
-      ];
-    const assetPath = viewer.Metadata['aws:asset:path'] as string;
-    expect(existsSync(join(app.outdir, assetPath, 'assets', 'nhsuk-frontend.min.css'))).toBe(true);
+  it('copies the NHS design system’s CSS beside the viewer’s bundle, and beside no other', () => {
+    const bundles = readdirSync(app.outdir).filter((d) => d.startsWith('asset.'));
+    const withCss = bundles.filter((d) =>
+      existsSync(join(app.outdir, d, 'assets', 'nhsuk-frontend.min.css')),
+    );
+    expect(withCss).toHaveLength(1);
+    expect(readFileSync(join(app.outdir, withCss[0] as string, 'index.mjs'), 'utf8')).toContain('viewer');
   });
 
   it('serves the viewer’s pages without the token authorizer and its launch with it', () => {
