@@ -10,6 +10,7 @@ import type { MemoryFigures } from './memory/peak-memory.ts';
 import type { PeerComparison } from './peer/fwoa-comparison.ts';
 import type { ScaleFigures } from './scale/scale.ts';
 import { benchDir } from './support/bench-paths.ts';
+import type { ViewerPageFigures } from './viewer/viewer-page.ts';
 
 /** One figure beside its budget, as the report lists it. */
 export interface Check extends Checked {
@@ -31,6 +32,8 @@ export interface BenchResults {
   scale: ScaleFigures;
   peer: PeerComparison;
   cost: CostModel;
+  /** The point-of-care viewer's record page (bench/viewer/). */
+  viewer?: ViewerPageFigures;
 }
 
 /** Writes bench/results.json and the readable bench/RESULTS.md. */

@@ -20,6 +20,7 @@ import { measureScale } from './scale/scale.ts';
 import { tmpDir } from './support/bench-paths.ts';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.ts';
 import { round } from './support/stats.ts';
+import { measureViewerPage, viewerChecks } from './viewer/viewer-page.ts';
 
 const started = performance.now();
 const loadAverageStart = round(loadavg()[0] ?? 0, 2);
@@ -44,6 +45,8 @@ try {
   sandbox = await startSandboxProcess(dir);
   step('CPU time and DynamoDB work per interaction');
   const interactions = await measureInteractions(sandbox, { warmup: 30, iterations: 200, storageSamples: 3 });
+  step("The viewer's record page: CPU and bytes per page");
+  const viewer = await measureViewerPage(sandbox, { entries: 200, warmup: 20, iterations: 100 });
   step('Peak memory of each function under load');
   const paths = Object.fromEntries(
     bundles.filter((b) => b.name !== 'sdk-baseline').map((b) => [b.name, b.path]),
@@ -88,7 +91,8 @@ try {
       totalSeconds: round((performance.now() - started) / 1000, 0),
       bundleDir,
     },
-    checks: checks({ interactions, bundles, memory, http, floor, scale, peer }),
+    checks: [...checks({ interactions, bundles, memory, http, floor, scale, peer }), ...viewerChecks(viewer)],
+    viewer,
     interactions,
     bundles,
     memory,

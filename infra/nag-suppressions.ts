@@ -155,6 +155,16 @@ const publicRoutes: Record<string, string> = {
   capabilities:
     'FHIR requires GET [base]/metadata (the CapabilityStatement) to be readable without authentication; ' +
     'it describes the API and holds no patient data.',
+  ...Object.fromEntries(
+    ['start', 'record', 'break-glass', 'acknowledge-task', 'document'].map((interaction) => [
+      interaction,
+      "A point-of-care viewer page, opened in a person's browser: the viewer function checks its own session " +
+        '(a single-use launch code from an authenticated supplier call, then an HttpOnly SameSite=Strict cookie ' +
+        'with a 15-minute idle timeout), and every page is authorised and audited by the access rules.',
+    ]),
+  ),
+  asset:
+    "The point-of-care viewer's stylesheets (the NHS design system's CSS): public files with no patient data.",
 };
 
 function suppressApiFindings(stack: NaggedStack): void {

@@ -112,6 +112,9 @@ export class SharedCareRecordStack extends Stack {
             config.supplierClients.filter((c) => c.role === 'social-care').flatMap((c) => c.organisations),
           ),
         ].join(','),
+        ...(config.viewerFrameAncestors?.length
+          ? { VIEWER_FRAME_ANCESTORS: config.viewerFrameAncestors.join(' ') }
+          : {}),
       },
     });
     const { lambdas } = this.functions;

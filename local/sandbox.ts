@@ -19,6 +19,7 @@ import { sandboxControl } from './sandbox-control.ts';
 import { sandboxMetrics } from './sandbox-metrics.ts';
 import { startSqsLocal } from './sqs-local.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { viewerLauncher } from './viewer-launcher.ts';
 
 export interface SandboxOptions {
   port: number;
@@ -155,6 +156,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         opsPage(sandboxMetrics),
         apiDocs(url),
         sandboxControl(bus, poller, sqs),
+        viewerLauncher(url, keys.file),
         (req, res) => {
           if (req.url !== '/_health') return false;
           res.writeHead(200, { 'Content-Type': 'application/json' });

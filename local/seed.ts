@@ -4,6 +4,7 @@ import { ODS_CODE_SYSTEM } from '#shared/fhir/ods-code';
 import { withServerMeta } from '#shared/record/contributor';
 import { commit, partitionOf, readCurrent } from '#shared/record/record-store';
 import { demoOrganisations } from './demo-organisations.ts';
+import { seedDemoPatient } from './seed-demo-patient.ts';
 
 /** Demo patients registered at the sandbox's first practice (NHS England test-range numbers). */
 const demoPatients: Patient[] = [
@@ -54,4 +55,5 @@ export async function seedSandbox(): Promise<void> {
       { next: { partition, resource: stored, versionId: 1, lastUpdated, contributor, deleted: false } },
     ]);
   }
+  await seedDemoPatient();
 }

@@ -18,4 +18,6 @@ export const exampleIcb: IcbConfigInput = {
   // Eight years, as the NHS Records Management Code keeps adult health records; the ICB's IG lead confirms.
   auditRetentionDays: 2922,
   waf: { enabled: true },
+  // The EPRs that embed the point-of-care viewer in a frame.
+  viewerFrameAncestors: ['https://epr.northbridge-hospitals.example.nhs.uk'],
 };

@@ -315,6 +315,20 @@ export const icbConfigSchema = strict({
   auditRetentionDays: retentionDays.describe(
     'Days the audit trail around the record is kept: API access logs, S3 access logs, the event archive',
   ),
+  viewerFrameAncestors: z
+    .array(
+      // An origin only (scheme, host, optional port): a CSP source with a path or wildcard would frame too much.
+      z
+        .string()
+        .regex(
+          /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/,
+          'must be an https origin such as https://epr.example-trust.nhs.uk',
+        ),
+    )
+    .optional()
+    .describe(
+      'Origins of the supplier systems that embed the point-of-care viewer in a frame (its CSP frame-ancestors); left out, no page may frame it',
+    ),
   customDomain: customDomainSchema
     .optional()
     .describe('A custom domain with mutual TLS; the default execute-api endpoint is then switched off'),

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -69,6 +69,9 @@ export class ServiceApi extends Construct {
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       binaryMediaTypes: BINARY_MEDIA_TYPES,
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
+      // Responses over 1 KB are gzipped for clients that accept it: the viewer's pages and the NHS design system's
+      // CSS (278 KB, 30 KB gzipped) come within its 150 KB-a-page budget only so, and FHIR Bundles gain as much.
+      minCompressionSize: Size.kibibytes(1),
       ...(props.usagePlans ? { apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER } : {}),
       // Execution logging needs the account's API Gateway CloudWatch role; keep it if the stack goes.
       cloudWatchRole: true,

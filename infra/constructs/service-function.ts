@@ -90,15 +90,26 @@ export class ServiceFunction extends Construct {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         ...(props.define ? { define: props.define } : {}),
         // The compiled R4 definitions (about 150 KB zipped), read at first use from beside index.mjs, go into
-        // the asset of each bundle that names their folder, i.e. that reaches the validator or search.
+        // the asset of each bundle that names their folder, i.e. that reaches the validator or search; files a
+        // function declares (the viewer's styles) go into its assets/ folder.
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_inputDir: string, outputDir: string) => [
             `if grep -q "${DEFINITIONS_FOLDER}" "${outputDir}/index.mjs"; then mkdir -p "${outputDir}/${DEFINITIONS_FOLDER}" && cp -R "${definitionsFolder()}/." "${outputDir}/${DEFINITIONS_FOLDER}/"; fi`,
+            ...bundledFileCopies(
+              (definition.bundledFiles ?? []).map((f) => `${repositoryRoot}${f}`),
+              outputDir,
+            ),
           ],
         },
       },
     });
   }
+}
+
+/** esbuild hooks that copy files beside the bundle, into `assets/` (where shared/viewer/viewer-assets.ts reads them). */
+function bundledFileCopies(files: string[], outputDir: string): string[] {
+  if (!files.length) return [];
+  return [`mkdir -p "${outputDir}/assets"`, ...files.map((f) => `cp "${f}" "${outputDir}/assets/"`)];
 }

@@ -19,6 +19,8 @@ export interface FunctionDefinition {
     /** The search paging cursors' HMAC key in Secrets Manager (`CURSOR_SECRET_ARN`). */
     cursorSecret?: 'read';
   };
+  /** Files (relative to the repository root) copied beside the bundle, into its `assets/` folder. */
+  bundledFiles?: readonly string[];
 }
 
 export const functions = {
@@ -52,6 +54,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 29,
     grants: { table: 'readWrite', bucket: 'readWrite' },
+  },
+  viewer: {
+    entry: 'functions/viewer/handler.ts',
+    description:
+      'Point-of-care viewer: launch codes, browser sessions and the joined-up record as NHS-styled HTML pages',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    // readWrite: launch codes and sessions live in the table, pages are audited, Tasks are acknowledged.
+    grants: { table: 'readWrite', bucket: 'read' },
+    bundledFiles: ['node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'],
   },
   'outbox-publisher': {
     entry: 'functions/outbox-publisher/handler.ts',

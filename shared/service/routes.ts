@@ -51,6 +51,19 @@ const binary = (method: HttpMethod, path: string, interaction: string): RouteDef
   auth: 'bearer',
 });
 
+/** Where the point-of-care viewer lives (CONTRACT §7): HTML pages for people, beside the FHIR API. */
+export const VIEWER_BASE_PATH = '/viewer';
+
+// The viewer's pages answer people in a browser: the gateway lets them through and the viewer function checks
+// their session cookie. Only the launch, which a supplier system calls, takes its bearer token.
+const viewer = (method: HttpMethod, path: string, interaction: string): RouteDefinition => ({
+  method,
+  path: `${VIEWER_BASE_PATH}${path}`,
+  function: 'viewer',
+  interaction,
+  auth: interaction === 'launch' ? 'bearer' : 'none',
+});
+
 /** The one route table. */
 export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
@@ -83,6 +96,13 @@ export const routes: RouteDefinition[] = [
   // lost under API Gateway's literal `Binary` resource.
   binary('POST', '/$upload-url', 'upload-url'),
   binary('GET', '/{id}', 'binary-read'),
+  viewer('POST', '/launch', 'launch'),
+  viewer('GET', '/start', 'start'),
+  viewer('GET', '/Patient/{nhs}', 'record'),
+  viewer('POST', '/Patient/{nhs}/break-glass', 'break-glass'),
+  viewer('POST', '/Patient/{nhs}/Task/{id}/acknowledge', 'acknowledge-task'),
+  viewer('GET', '/Patient/{nhs}/Binary/{id}', 'document'),
+  viewer('GET', '/assets/{file}', 'asset'),
 ];
 
 /** Finds the route an API Gateway event came in by (`resource` is the route's path template). */

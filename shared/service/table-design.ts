@@ -39,3 +39,9 @@ export const RELATIONSHIP_PREFIX = '_access#relationship#';
 export const OBJECTION_KEY = '_access#objection';
 /** Key of the supplier registry: every supplier system with its organisations, scopes and public keys. */
 export const REGISTRY_KEY = { PK: 'REGISTRY', SK: 'SUPPLIER_SYSTEMS' } as const;
+/**
+ * Keys of the point-of-care viewer's launch codes and sessions: each under its own partition, named by the
+ * SHA-256 of its secret, so the table never holds a usable code or cookie. Both expire by TTL.
+ */
+export const viewerLaunchKey = (secretHash: string) => ({ PK: `VIEWER#${secretHash}`, SK: 'LAUNCH' });
+export const viewerSessionKey = (secretHash: string) => ({ PK: `VIEWER#${secretHash}`, SK: 'SESSION' });
