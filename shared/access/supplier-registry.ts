@@ -1,6 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../aws/clients.ts';
 import { REGISTRY_KEY } from '../service/table-design.ts';
 import type { SupplierClient } from './supplier-client.ts';
 
@@ -22,6 +19,20 @@ export const REGISTRY_CACHE_SECONDS = 25;
 interface RegistryItem {
   version: number;
   clients: SupplierClient[];
+}
+
+/**
+ * The DynamoDB SDK, loaded on first use: the authorizer imports this module, and its cold start should not pay
+ * for the SDK before the first look-up (the same reason as `shared/aws/s3.ts`).
+ */
+async function dynamodb() {
+  const [{ documentClient, tableName }, { GetCommand, PutCommand }, { ConditionalCheckFailedException }] =
+    await Promise.all([
+      import('../aws/clients.ts'),
+      import('@aws-sdk/lib-dynamodb'),
+      import('@aws-sdk/client-dynamodb'),
+    ]);
+  return { documentClient, tableName, GetCommand, PutCommand, ConditionalCheckFailedException };
 }
 
 let cached: { clients: Map<string, SupplierClient>; until: number } | undefined;
@@ -60,12 +71,14 @@ async function readRegistry(): Promise<Map<string, SupplierClient>> {
     const list = JSON.parse(process.env.CLIENT_REGISTRY) as SupplierClient[];
     return new Map(list.map((c) => [c.clientId, c]));
   }
+  const { documentClient, tableName, GetCommand } = await dynamodb();
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: REGISTRY_KEY }));
   const clients = JSON.parse((Item?.clients as string | undefined) ?? '[]') as SupplierClient[];
   return new Map(clients.map((c) => [c.clientId, c]));
 }
 
 async function readItem(): Promise<RegistryItem> {
+  const { documentClient, tableName, GetCommand } = await dynamodb();
   const { Item } = await documentClient.send(
     new GetCommand({ TableName: tableName(), Key: REGISTRY_KEY, ConsistentRead: true }),
   );
@@ -80,6 +93,7 @@ async function readItem(): Promise<RegistryItem> {
  * The clients travel as one JSON string: DynamoDB's 400 KB item holds about 400 systems with inline keys.
  */
 async function writeItem(clients: SupplierClient[], readVersion: number): Promise<void> {
+  const { documentClient, tableName, PutCommand } = await dynamodb();
   await documentClient.send(
     new PutCommand({
       TableName: tableName(),
@@ -92,6 +106,7 @@ async function writeItem(clients: SupplierClient[], readVersion: number): Promis
 
 /** Runs a change of the registry, reading it again and retrying when another change got in first. */
 async function changeRegistry(change: (clients: SupplierClient[]) => SupplierClient[]): Promise<void> {
+  const { ConditionalCheckFailedException } = await dynamodb();
   for (let attempt = 0; ; attempt++) {
     const { version, clients } = await readItem();
     try {
