@@ -10,7 +10,9 @@ import { patientPartition } from '#shared/service/table-design';
 import { demoOrganisations } from './demo-organisations.ts';
 
 /** The viewer's demo patient (an NHS England test-range number): a record the whole region has added to. */
-export const DEMO_PATIENT = '9000000025';
+import { DEMO_PATIENT } from './demo-patient.ts';
+
+export { DEMO_PATIENT };
 
 const SNOMED = 'http://snomed.info/sct';
 const snomed = (code: string, display: string) => ({
@@ -21,7 +23,7 @@ const subject = { reference: `Patient/${DEMO_PATIENT}` };
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 const DISCHARGE_LETTER = `Northbridge University Hospitals NHS Trust: discharge summary
-Patient: Margaret OAKLEY, NHS number 900 000 0025
+Patient: Margaret OAKLEY, NHS number 900 000 0092
 Admitted with community-acquired pneumonia; treated with intravenous then oral antibiotics.
 Penicillin allergy noted: clarithromycin given. Discharged home with community nursing follow-up.
 `;

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import escapeHtml from 'escape-html';
 import { importJWK, SignJWT } from 'jose';
+import { DEMO_PATIENT } from './demo-patient.ts';
 import type { LocalRoute } from './gateway.ts';
 import type { SandboxClientsFile } from './sandbox-clients.ts';
-import { DEMO_PATIENT } from './seed-demo-patient.ts';
 
 const PATH = '/_sandbox/viewer';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrganisationRole } from '#shared/access/supplier-client';
+import { openCareContext } from '../support/care-contexts.ts';
 import { sha1Base64 } from '../support/documents.ts';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
@@ -38,7 +39,19 @@ function condition(nhs: string, meta?: object, note = 'Ordinary condition') {
   };
 }
 
+/** The Encounter each organisation recorded as its care context, by `role|nhs`. */
+const careContexts = new Map<string, string>();
+
+/**
+ * Creates a resource as `role`, first recording the care context that gives that organisation a relationship
+ * with the patient (CONTRACT §4: every write but a care context's needs one), once per organisation and patient.
+ */
 async function create(role: OrganisationRole, body: Record<string, unknown>): Promise<string> {
+  const reference = ((body.subject ?? body.patient) as { reference?: string } | undefined)?.reference ?? '';
+  const nhs = /Patient\/(\d{10})$/.exec(reference)?.[1];
+  if (nhs && role !== 'gp' && body.resourceType !== 'Encounter' && !careContexts.has(`${role}|${nhs}`)) {
+    careContexts.set(`${role}|${nhs}`, await openCareContext(role, nhs));
+  }
   const response = await fhirFetch(role, `/${body.resourceType}`, { method: 'POST', body });
   expect(response.status).toBe(201);
   return response.body.id as string;
@@ -232,6 +245,8 @@ describe('finding 5: paging cursors carry nothing a caller can read, and pages a
       path = next ? next.url.slice(next.url.indexOf('/Patient/')) : undefined;
       if (next) cursors.push(new URL(next.url).searchParams.get('_cursor') as string);
     }
+    // The trust's care context (its open Encounter) is part of the record the GP sees too.
+    visible.push(careContexts.get(`acute|${nhs}`) as string);
     expect(seen.sort()).toEqual([...visible].sort());
     for (const cursor of cursors) {
       const readable = [
@@ -289,6 +304,7 @@ describe('finding 6: no existence or contributor oracle', () => {
 
   it('replacing a hidden document answers as replacing one that does not exist', async () => {
     const nhs = await registered();
+    await openCareContext('acute', nhs);
     const hidden = await fhirFetch('acute', '/DocumentReference', {
       method: 'POST',
       body: textDocument(nhs, 'Restricted letter', { meta: labelled('R') }),
@@ -353,8 +369,13 @@ describe('finding 6: no existence or contributor oracle', () => {
 
 describe('finding 8: X-Request-ID replays writes only', () => {
   it('a batch of GETs is authorised and audited afresh each time it is sent', async () => {
-    // gp registers the patient at gp-other's practice, so gp-other's only relationship is the registration.
-    const nhs = await registered('A81002');
+    // gp-other registers the patient at its own practice: its only relationship is the registration.
+    const nhs = newNhsNumber();
+    const put = await fhirFetch('gp-other', `/Patient/${nhs}`, {
+      method: 'PUT',
+      body: ukPatient(nhs, 'A81002'),
+    });
+    expect(put.status).toBe(201);
     const requestId = crypto.randomUUID();
     const batch = () =>
       fhirFetch('gp-other', '', {
@@ -369,8 +390,9 @@ describe('finding 8: X-Request-ID replays writes only', () => {
     const first = await batch();
     expect((first.body.entry as { response: { status: string } }[])[0]?.response.status).toBe('200');
 
-    const current = await fhirFetch('gp', `/Patient/${nhs}`);
-    const moved = await fhirFetch('gp', `/Patient/${nhs}`, {
+    // The registered practice moves the registration to A81001: gp-other's relationship ends with it.
+    const current = await fhirFetch('gp-other', `/Patient/${nhs}`);
+    const moved = await fhirFetch('gp-other', `/Patient/${nhs}`, {
       method: 'PUT',
       headers: { 'If-Match': current.headers.get('etag') as string },
       body: ukPatient(nhs, 'A81001'),
@@ -384,7 +406,9 @@ describe('finding 8: X-Request-ID replays writes only', () => {
     const reads = (await auditTrail(nhs)).filter(
       (a) => a.subtype[0]?.code === 'read' && a.agent[1]?.who.identifier?.value === 'A81002',
     );
-    expect(reads.map((a) => a.outcome).sort()).toEqual(['0', '4']);
+    // The first batch and gp-other's own read before moving the registration succeeded; the replayed batch
+    // was authorised afresh, refused and audited as refused.
+    expect(reads.map((a) => a.outcome).sort()).toEqual(['0', '0', '4']);
   });
 });
 

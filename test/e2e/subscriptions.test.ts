@@ -126,7 +126,8 @@ describe('Subscription API (R4 backport)', () => {
       method: 'POST',
       body: admissions(`patient=Patient/${newNhsNumber()}`),
     });
-    expect(unregistered.status).toBe(404);
+    // Not registered answers as no relationship does (CONTRACT §4: nothing tells an outsider who is registered).
+    expect(unregistered.status).toBe(403);
   });
 
   it('lets a practice alone subscribe to its registered patients', async () => {

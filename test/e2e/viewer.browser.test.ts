@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the point-of-care viewer, in Chromium', 
   let profile: string;
 
   beforeAll(async () => {
-    rememberPatientDetail(DEMO_PATIENT, '900 000 0025', 'Oakley', 'OAKLEY', 'Margaret', TEST_PERSON.name);
+    rememberPatientDetail(DEMO_PATIENT, '900 000 0092', 'Oakley', 'OAKLEY', 'Margaret', TEST_PERSON.name);
     profile = mkdtempSync(join(tmpdir(), 'scr-viewer-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -89,7 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the point-of-care viewer, in Chromium', 
     await page.goto(await launchUrl('gp', DEMO_PATIENT));
     expect(page.url()).toMatch(new RegExp(`/viewer/Patient/${DEMO_PATIENT}$`));
     const banner = page.locator('.scr-banner');
-    await expect.poll(() => banner.innerText()).toContain('900 000 0025');
+    await expect.poll(() => banner.innerText()).toContain('900 000 0092');
     const bannerText = await banner.innerText();
     for (const fact of ['OAKLEY, Margaret Rose', 'Female', '19 Aug 1947', 'Riverside Medical Practice'])
       expect(bannerText).toContain(fact);

@@ -128,7 +128,8 @@ describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
       const read = await fetch(`${fresh.fhirBase}/Patient/${nhs}`, {
         headers: { Authorization: `Bearer ${await token(fresh)}` },
       });
-      expect(read.status).toBe(404);
+      // Gone with --fresh: not registered, which answers as no relationship does (CONTRACT §4).
+      expect(read.status).toBe(403);
       const seeded = await fetch(`${fresh.fhirBase}/Organization/A81001`, {
         headers: { Authorization: `Bearer ${await token(fresh)}` },
       });
