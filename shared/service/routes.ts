@@ -60,6 +60,8 @@ export const routes: RouteDefinition[] = [
   fhir('GET', '/{type}/{id}/_history', 'history-instance'),
   fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
   fhir('GET', '/{type}/{id}/$everything', 'everything'),
+  // The deployment's safeguarding list (CONTRACT §5); the only ValueSet served.
+  fhir('GET', '/ValueSet/safeguarding-concerns', 'safeguarding-value-set'),
   subscription('POST', '', 'create'),
   subscription('GET', '', 'search-type'),
   subscription('POST', '/_search', 'search-type'),
