@@ -13,6 +13,8 @@ import { fhirRequestBody } from '#shared/http/fhir-request-body';
 import { fhirResponse } from '#shared/http/fhir-response';
 import { idempotentPost } from '#shared/http/idempotent-post';
 import { requestContext } from '#shared/http/request-context';
+import { eventHistory } from '#shared/subscriptions/event-history';
+import { eventsBundle, eventsRange } from '#shared/subscriptions/events-operation';
 import { ownedSubscription } from '#shared/subscriptions/owned-subscription';
 import { statusBundle } from '#shared/subscriptions/status-operation';
 import { subscribe } from '#shared/subscriptions/subscribe';
@@ -98,6 +100,18 @@ export const interactions: Record<string, Interaction> = {
 
   status: async (r) =>
     bundle(statusBundle([await ownedSubscription(context(r).caller, id(r), 'r')], r.fhirBase)),
+
+  events: async (r) => {
+    const range = eventsRange(r.event.queryStringParameters ?? {});
+    const found = await ownedSubscription(context(r).caller, id(r), 'r');
+    const { events, more } = await eventHistory(found.subscription.id, range);
+    const last = events.at(-1)?.eventNumber;
+    const next =
+      more && last !== undefined
+        ? `${r.fhirBase}/Subscription/${found.subscription.id}/$events?eventsSinceNumber=${last + 1}`
+        : undefined;
+    return bundle(eventsBundle(found, events, r.fhirBase, next));
+  },
 
   'status-type': async (r) => {
     const ctx = context(r);

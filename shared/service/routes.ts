@@ -74,6 +74,7 @@ export const routes: RouteDefinition[] = [
   subscription('GET', '/{id}/_history/{vid}', 'vread'),
   subscription('GET', '/{id}/$everything', 'everything'),
   subscription('GET', '/{id}/$status', 'status'),
+  subscription('GET', '/{id}/$events', 'events'),
   // Stored documents have their own function. Binary is not a type the generic routes serve, so nothing is
   // lost under API Gateway's literal `Binary` resource.
   binary('POST', '/$upload-url', 'upload-url'),
