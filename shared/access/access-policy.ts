@@ -40,7 +40,10 @@ export function decideRecordAccess(
     allowed: false,
     status: 403,
     reason:
-      'The organisation has no legitimate relationship with this patient (not the registered practice, no contribution)',
+      'The organisation has no legitimate relationship with this patient. A relationship starts when it records a ' +
+      'care context: an Encounter or EpisodeOfCare for the patient, or a referral to it (an active ServiceRequest ' +
+      'whose performer names it); the registered practice always has one. In an emergency, read with ' +
+      'NHSD-Purpose-Of-Use: ETREAT and NHSD-Break-Glass-Reason (break-glass, audited and announced).',
   };
 }
 

@@ -47,6 +47,14 @@ const binary = (method: HttpMethod, path: string, interaction: string): RouteDef
 /** The one route table. */
 export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
+  // Only so a GET answers 405 with `Allow: POST` rather than API Gateway's 404.
+  {
+    method: 'GET',
+    path: '/oauth2/token',
+    function: 'oauth',
+    interaction: 'method-not-allowed',
+    auth: 'none',
+  },
   { method: 'GET', path: '/.well-known/jwks.json', function: 'oauth', interaction: 'jwks', auth: 'none' },
   fhir('GET', '/metadata', 'capabilities'),
   fhir('POST', '', 'transaction'),
