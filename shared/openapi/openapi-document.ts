@@ -2,6 +2,12 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { searchParameters } from '../fhir/definitions/search-parameters.ts';
 import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '../service/resource-types.ts';
 import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '../service/routes.ts';
+import { EVENTS_PARAMETERS } from '../subscriptions/events-operation.ts';
+import {
+  SUBSCRIPTION_SEARCH_PARAMETERS,
+  SUBSCRIPTION_STATUS_PARAMETERS,
+} from '../subscriptions/subscription-search.ts';
+import { fhirSchemas } from './fhir-schemas.ts';
 import { type WorkedExample, workedExamples } from './worked-examples.ts';
 
 type Operation = OpenAPIV3_1.OperationObject;
@@ -27,18 +33,36 @@ const summaries: Record<string, string> = {
   jwks: "The service's public keys (JWKS), to verify the tokens it signs",
   capabilities: 'The CapabilityStatement: types, interactions, search parameters and operations supported',
   transaction: 'A transaction (atomic, up to 50 entries) or batch (up to 200 entries) Bundle',
-  create: 'Create a {type}',
+  create: 'Create {a type}',
   'search-type': 'Search {type} resources',
-  validate: 'Validate a {type} without storing it',
-  read: 'Read a {type}',
-  update: 'Update a {type} (If-Match the version read)',
-  delete: 'Delete a {type}',
-  'history-instance': "A {type}'s versions",
-  vread: 'Read one version of a {type}',
+  validate: 'Validate {a type} without storing it',
+  read: 'Read {a type}',
+  update: 'Update {a type} (If-Match the version read)',
+  delete: 'Delete {a type}',
+  'history-instance': "{The type}'s versions",
+  vread: 'Read one version of {a type}',
   everything: "The patient's joined-up record",
-  status: "A subscription's delivery status",
+  status: "A subscription's delivery status and last event number",
   'status-type': 'The delivery status of your subscriptions',
+  events: 'The notifications of the last 7 days, by event number, to catch up after downtime',
+  'upload-url': 'A presigned upload URL for a document of up to 100 MB',
+  'binary-read': "A stored document's bytes (a redirect to a presigned URL)",
+  'safeguarding-value-set': "The deployment's safeguarding codes: a Flag with one raises an alert",
 };
+
+/** `{a type}` → "an AllergyIntolerance" / "a Patient"; `{type}`, `{The type}` likewise. */
+function summaryFor(interaction: string, type = 'resource'): string {
+  const article = /^[AEIOU]/i.test(type) ? 'an' : 'a';
+  const template = summaries[interaction];
+  if (!template) throw new Error(`No OpenAPI summary for the interaction '${interaction}'`);
+  return template
+    .replace('{a type}', `${article} ${type}`)
+    .replace('{The type}', `${article === 'an' ? 'An' : 'A'} ${type}`)
+    .replace('{type}', type);
+}
+
+/** Routes that exist only to refuse a method with 405: not something the API offers. */
+const refusesOnly = (route: RouteDefinition) => route.interaction === 'method-not-allowed';
 
 /** Which interactions of the resource-type table a route's interaction needs, to expand `{type}` to a type. */
 function servesType(interaction: string, type: string, definition: ResourceTypeDefinition): boolean {
@@ -69,7 +93,7 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   ];
   const paths: OpenAPIV3_1.PathsObject = {};
 
-  for (const route of routes) {
+  for (const route of routes.filter((r) => !refusesOnly(r))) {
     const expansions = route.path.includes('{type}')
       ? Object.entries(types)
           .filter(([type, definition]) => servesType(route.interaction, type, definition))
@@ -132,7 +156,7 @@ function operation(
   type: string | undefined,
   example?: WorkedExample,
 ): Operation {
-  const summary = (summaries[route.interaction] ?? route.interaction).replace('{type}', type ?? 'resource');
+  const summary = summaryFor(route.interaction, type);
   const system = route.interaction === 'transaction' || route.interaction === 'capabilities';
   const op: Operation = {
     operationId: `${route.interaction}${type ? `-${type}` : ''}${path.endsWith('/_search') ? '-post' : ''}`,
@@ -175,7 +199,31 @@ function parameters(route: RouteDefinition, path: string, type: string | undefin
   if (route.interaction === 'update') list.push(ref('parameters', 'If-Match'));
   if (route.interaction === 'create') list.push(ref('parameters', 'If-None-Exist'));
   if (route.interaction === 'search-type' && route.method === 'GET' && type) {
-    list.push(ref('parameters', 'Prefer'), ...searchQuery(type));
+    list.push(
+      ref('parameters', 'Prefer'),
+      ...(route.function === 'subscriptions'
+        ? namedQuery(SUBSCRIPTION_SEARCH_PARAMETERS, {
+            status: 'Only subscriptions in this status (active, error, off)',
+            _count: 'Page size, at most 100',
+          })
+        : searchQuery(type)),
+    );
+  }
+  if (route.interaction === 'status-type') {
+    list.push(
+      ...namedQuery(SUBSCRIPTION_STATUS_PARAMETERS, {
+        id: 'Only these subscription ids, comma-separated',
+        status: 'Only subscriptions in this status',
+      }),
+    );
+  }
+  if (route.interaction === 'events') {
+    list.push(
+      ...namedQuery(EVENTS_PARAMETERS, {
+        eventsSinceNumber: 'The first event number wanted (inclusive)',
+        eventsUntilNumber: 'The last event number wanted (inclusive)',
+      }),
+    );
   }
   if (route.interaction === 'everything') {
     list.push(
@@ -210,6 +258,16 @@ function searchQuery(type: string): Parameter[] {
   );
   const patientFirst = own.sort((a, b) => rank(a.name) - rank(b.name));
   return [...patientFirst, ref('parameters', '_count'), ref('parameters', '_sort')];
+}
+
+/** Query parameters an operation declares itself (not R4 search parameters), with what each means. */
+function namedQuery(names: readonly string[], descriptions: Record<string, string>): Parameter[] {
+  return names.map((name) => ({
+    name,
+    in: 'query',
+    description: descriptions[name],
+    schema: { type: 'string' },
+  }));
 }
 
 /** `patient` and `subject` first: clinical searches need one of them. */
@@ -355,19 +413,8 @@ function components(types: string[]): OpenAPIV3_1.ComponentsObject {
     description,
     content: { [FHIR_JSON]: { schema: ref('schemas', 'OperationOutcome') } },
   });
-  const resourceSchemas = Object.fromEntries(
-    types.map((name) => [
-      name,
-      {
-        type: 'object',
-        description: `A FHIR R4 ${name}, validated against the R4 definitions`,
-        required: ['resourceType'],
-        properties: { resourceType: { const: name }, id: { type: 'string' }, meta: { type: 'object' } },
-        additionalProperties: true,
-        externalDocs: { url: `https://hl7.org/fhir/R4/${name.toLowerCase()}.html` },
-      },
-    ]),
-  );
+  // Every documented type and the data types they use, from the R4 definitions the server validates against.
+  const resourceSchemas = fhirSchemas([...types, 'OperationOutcome', 'Bundle']);
   return {
     securitySchemes: {
       bearer: {
@@ -452,38 +499,11 @@ function components(types: string[]): OpenAPIV3_1.ComponentsObject {
       },
     },
     schemas: {
+      ...resourceSchemas,
       Resource: {
         type: 'object',
         required: ['resourceType'],
         properties: { resourceType: { type: 'string' } },
-      },
-      OperationOutcome: {
-        type: 'object',
-        required: ['resourceType', 'issue'],
-        properties: {
-          resourceType: { const: 'OperationOutcome' },
-          issue: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                severity: { type: 'string' },
-                code: { type: 'string' },
-                diagnostics: { type: 'string' },
-              },
-            },
-          },
-        },
-      },
-      Bundle: {
-        type: 'object',
-        required: ['resourceType', 'type'],
-        properties: {
-          resourceType: { const: 'Bundle' },
-          type: { type: 'string' },
-          link: { type: 'array', items: { type: 'object' } },
-          entry: { type: 'array', items: { type: 'object' } },
-        },
       },
       TokenRequest: {
         type: 'object',
@@ -503,7 +523,6 @@ function components(types: string[]): OpenAPIV3_1.ComponentsObject {
           expires_in: { type: 'integer' },
         },
       },
-      ...resourceSchemas,
     },
   };
 }

@@ -76,11 +76,12 @@ export const routes: RouteDefinition[] = [
   subscription('POST', '/$validate', 'validate'),
   subscription('GET', '/$status', 'status-type'),
   subscription('GET', '/{id}', 'read'),
-  subscription('PUT', '/{id}', 'update'),
+  // Declared so API Gateway answers these 405 (a Subscription is deleted and made anew, never changed).
+  subscription('PUT', '/{id}', 'method-not-allowed'),
   subscription('DELETE', '/{id}', 'delete'),
-  subscription('GET', '/{id}/_history', 'history-instance'),
+  subscription('GET', '/{id}/_history', 'method-not-allowed'),
   subscription('GET', '/{id}/_history/{vid}', 'vread'),
-  subscription('GET', '/{id}/$everything', 'everything'),
+  subscription('GET', '/{id}/$everything', 'method-not-allowed'),
   subscription('GET', '/{id}/$status', 'status'),
   subscription('GET', '/{id}/$events', 'events'),
   // Stored documents have their own function. Binary is not a type the generic routes serve, so nothing is

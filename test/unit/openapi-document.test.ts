@@ -38,8 +38,8 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents every route of the route table, a {type} route once per type that supports it', () => {
-    for (const route of routes) {
+  it('documents every route of the route table that serves something, a {type} route once per type that supports it', () => {
+    for (const route of routes.filter((r) => r.interaction !== 'method-not-allowed')) {
       const pattern = new RegExp(
         `^${route.path.replace(/[$]/g, '\\$').replace('{type}', '[A-Z][A-Za-z]+')}$`,
       );
