@@ -10,6 +10,7 @@ import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { freePort } from './free-port.ts';
 import { createGateway } from './gateway.ts';
+import { notificationInbox } from './notification-inbox.ts';
 import { opsPage } from './ops-page.ts';
 import { ensureIdempotencyTable, ensureRecordTable } from './record-table.ts';
 import { type S3Local, startS3Local } from './s3-local.ts';
@@ -134,6 +135,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         opsPage(sandboxMetrics),
         apiDocs(url),
         sandboxControl(bus, poller, sqs),
+        notificationInbox(),
         (req, res) => {
           if (req.url !== '/_health') return false;
           res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -8,7 +8,7 @@ import {
   SUBSCRIPTION_STATUS_PARAMETERS,
 } from '../subscriptions/subscription-search.ts';
 import { fhirSchemas } from './fhir-schemas.ts';
-import { type WorkedExample, workedExamples } from './worked-examples.ts';
+import { type ExampleRequest, type WorkedExample, workedExamples } from './worked-examples.ts';
 
 type Operation = OpenAPIV3_1.OperationObject;
 type Parameter = OpenAPIV3_1.ReferenceObject | OpenAPIV3_1.ParameterObject;
@@ -101,7 +101,9 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
           .filter(({ path }) => !literal.has(`${route.method} ${path}`))
       : [{ type: typeOfPath(route.path), path: route.path }];
     for (const { type, path } of expansions) {
-      const example = examples.find((e) => e.method === route.method && matchesPath(e.path, path));
+      const example = examples
+        .flatMap((e) => (e.requests ?? []).map((request) => ({ ...e, request })))
+        .find((e) => e.request.method === route.method && matchesPath(e.request.path, path));
       paths[path] ??= {};
       (paths[path] as Record<string, Operation>)[route.method.toLowerCase()] = operation(
         route,
@@ -154,7 +156,7 @@ function operation(
   route: RouteDefinition,
   path: string,
   type: string | undefined,
-  example?: WorkedExample,
+  example?: WorkedExample & { request: ExampleRequest },
 ): Operation {
   const summary = summaryFor(route.interaction, type);
   const system = route.interaction === 'transaction' || route.interaction === 'capabilities';
@@ -276,7 +278,7 @@ const rank = (name: string) => (name === 'patient' ? 0 : name === 'subject' ? 1 
 function requestBody(
   route: RouteDefinition,
   type: string | undefined,
-  example?: WorkedExample,
+  example?: WorkedExample & { request: ExampleRequest },
 ): OpenAPIV3_1.RequestBodyObject | undefined {
   const form = (schema: object, examples?: Record<string, OpenAPIV3_1.ExampleObject>) => ({
     required: true,
@@ -287,7 +289,7 @@ function requestBody(
   if (route.interaction === 'token') {
     return form(
       ref('schemas', 'TokenRequest'),
-      exampleOf(Object.fromEntries(new URLSearchParams(String(example?.body ?? '')))),
+      exampleOf(Object.fromEntries(new URLSearchParams(String(example?.request.body ?? '')))),
     );
   }
   if (route.interaction === 'search-type') {
@@ -298,7 +300,7 @@ function requestBody(
   if (route.method !== 'POST' && route.method !== 'PUT' && route.method !== 'PATCH') return undefined;
   const schema =
     route.interaction === 'transaction' ? ref('schemas', 'Bundle') : ref('schemas', type ?? 'Resource');
-  const examples = example?.body === undefined ? undefined : exampleOf(example.body);
+  const examples = example?.request.body === undefined ? undefined : exampleOf(example.request.body);
   return { required: true, content: { [FHIR_JSON]: { schema, ...(examples ? { examples } : {}) } } };
 }
 
@@ -370,14 +372,11 @@ function responses(route: RouteDefinition, type: string | undefined): OpenAPIV3_
 function introduction(examples: WorkedExample[]): string {
   const steps = examples
     .map((e, i) => {
-      const headers = Object.entries(e.headers)
-        .map(([name, value]) => `${name}: ${value}`)
-        .join('\n');
-      const body =
-        e.body === undefined
-          ? ''
-          : `\n\n${typeof e.body === 'string' ? e.body : JSON.stringify(e.body, null, 2)}`;
-      return `### ${i + 1}. ${e.title}\n\n${e.explanation}\n\n\`\`\`http\n${e.method} ${e.path}\n${headers}${body}\n\`\`\`\n\nExpect \`${e.expectedStatus}\`.`;
+      const expected = e.expect.filter((line) => line.startsWith('HTTP ')).join(', ');
+      return (
+        `### ${i + 1}. ${e.title}\n\n${e.explanation}\n\n\`\`\`sh\n${e.shell}\n\`\`\`` +
+        (expected ? `\n\nExpect ${expected}.` : '')
+      );
     })
     .join('\n\n');
   return [
@@ -385,12 +384,15 @@ function introduction(examples: WorkedExample[]): string {
     'GP practices, hospital, community and mental health trusts and social care, each acting for its own organisation.',
     '',
     'Every call but the token request, the JWKS and `GET /FHIR/R4/metadata` needs `Authorization: Bearer <token>`.',
-    'Reads need a legitimate relationship with the patient (registered practice, or having contributed), or',
-    'break-glass (`NHSD-Purpose-Of-Use: ETREAT` with `NHSD-Break-Glass-Reason`), which is audited and raises an event.',
-    'Errors are FHIR `OperationOutcome`s. A `POST` retried with the same `X-Request-ID` within 24 hours returns the',
-    'first response.',
+    'Reads need a legitimate relationship with the patient (registered practice, or a care context: an Encounter or',
+    'EpisodeOfCare you recorded, or a referral to you), or break-glass (`NHSD-Purpose-Of-Use: ETREAT` with',
+    '`NHSD-Break-Glass-Reason`), which is audited and raises an event. Errors are FHIR `OperationOutcome`s that say',
+    'what to do. A `POST` retried with the same `X-Request-ID` within 24 hours returns the first response.',
     '',
     '## Worked examples',
+    '',
+    'Paste each step into one terminal, in order, in the folder where `npm start` runs. A test runs every step',
+    'exactly as written against the sandbox, so they stay true.',
     '',
     steps,
   ].join('\n');
