@@ -194,6 +194,8 @@ export class SharedCareRecordStack extends Stack {
       ...(this.webAcl ? { webAcl: this.webAcl.acl } : {}),
       alarmTopic: this.alarmTopic.topic,
       breakGlassAlarmPerHour: config.breakGlassAlarmPerHour,
+      accessLogs: this.api.accessLogs,
+      deliveryLogs: lambdas['notification-delivery'].logGroup,
     });
 
     new CfnOutput(this, 'FhirBaseUrl', {
