@@ -11,6 +11,7 @@ export const opsHeadlines: [name: string, label: string][] = [
   [serviceMetricNames.deliverySucceeded, 'Deliveries succeeded'],
   [serviceMetricNames.deliveryFailed, 'Delivery attempts failed'],
   [serviceMetricNames.deliveryDeadLettered, 'Deliveries dead-lettered'],
+  ['DeliveryDeadLetters', 'Delivery dead letters waiting'],
   ['DeadLetters', 'Event rule dead letters'],
   ['FailedStreamBatches', 'Failed stream batches'],
   [serviceMetricNames.accessDenied, 'Access denied'],
@@ -90,7 +91,7 @@ function alarmsHtml(alarms: AlarmState[]): string {
   const items = alarms
     .map(
       (a) =>
-        `<li class="alarm ${a.state}" data-alarm="${a.runbook.id}" data-state="${a.state}">` +
+        `<li class="alarm is-${a.state}" data-alarm="${a.runbook.id}" data-state="${a.state}">` +
         `<strong>${escapeHtml(a.runbook.title)}</strong> <span class="state">${a.state === 'alarm' ? 'ALARM' : a.state === 'ok' ? 'OK' : 'not measured'}</span>` +
         `<div>${escapeHtml(a.detail)}. Runbook: <code>${RUNBOOK_FOLDER}/${a.runbook.id}.md</code></div></li>`,
     )
@@ -175,8 +176,9 @@ function renderOpsPage(view: OpsView): string {
   th:first-child, td:first-child, .left { text-align: left; }
   ul.alarms { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(24rem, 1fr)); gap: .5rem; }
   li.alarm { background: #fff; padding: .5rem .75rem; border-left: 6px solid #aeb7bd; }
-  li.alarm.ok { border-left-color: #007f3b; } li.alarm.ok .state { color: #007f3b; }
-  li.alarm.alarm { border-left-color: #d5281b; background: #fde8e6; } li.alarm.alarm .state { color: #d5281b; font-weight: 700; }
+  li.is-ok { border-left-color: #007f3b; } li.is-ok .state { color: #007f3b; }
+  li.is-not-measured .state { color: #768692; }
+  li.is-alarm { border-left-color: #d5281b; background: #fde8e6; } li.is-alarm .state { color: #d5281b; font-weight: 700; }
   li.alarm div { color: #4c6272; font-size: .9rem; }
   tr.dead td { background: #fde8e6; } tr.failing td { background: #fff4e5; }
   .status { display: inline-block; padding: 0 .3rem; border-radius: 3px; background: #e8edee; margin-right: .2rem; }
