@@ -151,6 +151,9 @@ const publicRoutes: Record<string, string> = {
   token:
     "The OAuth 2.0 token endpoint is how a client gets a token: it authenticates the client's signed JWT " +
     'assertion (private_key_jwt) itself, checking signature, audience, expiry and replay.',
+  'method-not-allowed':
+    'Answers 405 with Allow: POST and nothing else (GET /oauth2/token), so a supplier sees the method is wrong ' +
+    'rather than a 404; it reads no data and calls nothing.',
   jwks: 'The JSON Web Key Set publishes only public keys, so that anyone can verify the tokens the service signs.',
   capabilities:
     'FHIR requires GET [base]/metadata (the CapabilityStatement) to be readable without authentication; ' +

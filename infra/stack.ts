@@ -197,6 +197,8 @@ export class SharedCareRecordStack extends Stack {
       alarmTopic: this.alarmTopic.topic,
       breakGlassAlarmPerHour: config.breakGlassAlarmPerHour,
       relationshipStartedAlarmPerHour: config.relationshipStartedAlarmPerHour,
+      accessLogs: this.api.accessLogs,
+      deliveryLogs: lambdas['notification-delivery'].logGroup,
     });
 
     new CfnOutput(this, 'FhirBaseUrl', {

@@ -11,6 +11,7 @@ import {
 import { loadHandler } from './function-loader.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { proxyEvent } from './proxy-event.ts';
+import { assertionClient } from './request-caller.ts';
 import { matchRoute } from './route-matcher.ts';
 
 /** API Gateway's own payload limit for REST APIs. */
@@ -26,7 +27,14 @@ export interface GatewayOptions {
   /** Served before the route table; return true when handled. */
   localRoutes?: LocalRoute[];
   /** Called after every API request, for the sandbox's own metrics. */
-  onRequest?: (record: { route: string; method: string; status: number; ms: number }) => void;
+  onRequest?: (record: {
+    route: string;
+    method: string;
+    status: number;
+    ms: number;
+    client?: string;
+    organisation?: string;
+  }) => void;
 }
 
 /**
@@ -60,8 +68,18 @@ export function createGateway(options: GatewayOptions = {}): Server {
     const requestId = randomUUID();
     // Every answer the gateway gives counts for the ops page, its own refusals included, as API Gateway's do.
     let route = `${method} (no route)`;
+    // Who asked, for the ops page's per-client and per-organisation figures.
+    let client: string | undefined;
+    let organisation: string | undefined;
     const record = (status: number) =>
-      options.onRequest?.({ route, method, status, ms: performance.now() - started });
+      options.onRequest?.({
+        route,
+        method,
+        status,
+        ms: performance.now() - started,
+        ...(client ? { client } : {}),
+        ...(organisation ? { organisation } : {}),
+      });
     const refuse = (type: GatewayResponseDefinition['type']) => record(sendGatewayResponse(res, type));
     try {
       for (const local of options.localRoutes ?? []) if (await local(req, res)) return;
@@ -72,6 +90,7 @@ export function createGateway(options: GatewayOptions = {}): Server {
       route = `${method} ${match.route.path}`;
       const body = await readBody(req);
       if (body === 'too-large') return refuse('REQUEST_TOO_LARGE');
+      if (match.route.interaction === 'token') client = assertionClient(body?.toString('utf8'));
 
       const rawHeaders: [string, string][] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -101,6 +120,14 @@ export function createGateway(options: GatewayOptions = {}): Server {
           return refuse('ACCESS_DENIED');
         }
         event.requestContext.authorizer = { ...decision.context, principalId: decision.principalId };
+        client = decision.principalId;
+        const named =
+          event.headers['NHSD-End-User-Organisation-ODS'] ?? event.headers['nhsd-end-user-organisation-ods'];
+        // Only an ODS-shaped header is counted: the text is the caller's, not yet checked.
+        organisation =
+          named && /^[A-Z0-9]{3,10}$/i.test(named)
+            ? named.toUpperCase()
+            : String(decision.context?.odsCode ?? '');
       }
       const handler = await loadHandler(match.route.function);
       const { timeoutSeconds } = functions[match.route.function];

@@ -11,7 +11,9 @@ import { LocalEventBus } from './event-bus.ts';
 import { createEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { freePort } from './free-port.ts';
 import { createGateway } from './gateway.ts';
+import { notificationInbox } from './notification-inbox.ts';
 import { opsPage } from './ops-page.ts';
+import { subscriptionDeliveries } from './ops-subscriptions.ts';
 import { ensureIdempotencyTable, ensureRecordTable } from './record-table.ts';
 import { type S3Local, startS3Local } from './s3-local.ts';
 import { type SandboxClientsFile, sandboxKeys } from './sandbox-clients.ts';
@@ -148,15 +150,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     stops.push(async () => stopCounting());
     sandboxMetrics.gauge('DeadLetters', () => bus.deadLetters.length);
     sandboxMetrics.gauge('FailedStreamBatches', () => poller.failedBatches.length);
+    sandboxMetrics.gauge('DeliveryDeadLetters', () => {
+      const queues = sqs.snapshot() as Record<string, { deadLetters?: unknown[] }>;
+      return Object.values(queues).reduce((n, q) => n + (q.deadLetters?.length ?? 0), 0);
+    });
+    // The figures survive a restart, as the data does; saved every few seconds and when the sandbox stops.
+    const metricsFile = join(dir, 'ops-metrics.json');
+    sandboxMetrics.load(metricsFile);
+    const saveMetrics = setInterval(() => sandboxMetrics.save(metricsFile), 5000);
+    saveMetrics.unref();
+    stops.push(async () => {
+      clearInterval(saveMetrics);
+      sandboxMetrics.save(metricsFile);
+    });
     sqs.startConsumers();
 
     const server = createGateway({
       onRequest: (record) => sandboxMetrics.recordRequest(record),
       localRoutes: [
-        opsPage(sandboxMetrics),
+        opsPage(sandboxMetrics, { subscriptions: subscriptionDeliveries }),
         apiDocs(url),
         sandboxControl(bus, poller, sqs),
         viewerLauncher(url, keys.file),
+        notificationInbox(),
         (req, res) => {
           if (req.url !== '/_health') return false;
           res.writeHead(200, { 'Content-Type': 'application/json' });

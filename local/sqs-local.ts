@@ -10,15 +10,18 @@ const ACCOUNT = '000000000000';
 const REGION = 'eu-west-2';
 
 /**
- * How the sandbox's queues differ from AWS's, so tests and demos do not wait: failed deliveries back off from
- * 0.1 s up to 0.5 s (AWS: from 30 s up to an hour, shared/service/queues.ts), and a message whose consumer crashed
- * returns after 5 s (AWS: 180 s). Override with `NOTIFICATION_RETRY_BASE_SECONDS` and
- * `NOTIFICATION_RETRY_MAX_SECONDS` in the sandbox's environment. Receive counts and the dead-letter redrive
- * are AWS's.
+ * How much faster the sandbox's retry schedule runs than the deployment's: the same exponential backoff and the
+ * same number of attempts, every delay divided by 1000. Failed deliveries back off from 0.03 s up to 3.6 s
+ * (AWS: from 30 s up to an hour, shared/service/queues.ts), so the ten attempts a deployment spreads over about
+ * three hours take about 11 s here. A message whose consumer crashed returns after 5 s (AWS: 180 s).
+ * `NOTIFICATION_RETRY_BASE_SECONDS` and `NOTIFICATION_RETRY_MAX_SECONDS` in the sandbox's environment override
+ * it. Receive counts and the dead-letter redrive are AWS's.
  */
+export const SANDBOX_RETRY_TIME_SCALE = 1 / 1000;
+const [deliveryQueue] = queueTable;
 const SANDBOX_DEFAULTS = {
-  NOTIFICATION_RETRY_BASE_SECONDS: '0.1',
-  NOTIFICATION_RETRY_MAX_SECONDS: '0.5',
+  NOTIFICATION_RETRY_BASE_SECONDS: String(deliveryQueue.retryBackoff.baseSeconds * SANDBOX_RETRY_TIME_SCALE),
+  NOTIFICATION_RETRY_MAX_SECONDS: String(deliveryQueue.retryBackoff.maxSeconds * SANDBOX_RETRY_TIME_SCALE),
 };
 const SANDBOX_VISIBILITY_TIMEOUT_SECONDS = 5;
 

@@ -1,5 +1,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { safeguardingCodes } from '#shared/events/safeguarding-codes';
+import { safeguardingValueSet } from '#shared/events/safeguarding-value-set';
+import { unlistedSafeguardingFlag } from '#shared/events/unlisted-safeguarding-flag';
 import { capabilityStatement } from '#shared/fhir/capability-statement';
+import { type Issue, operationOutcome } from '#shared/fhir/operation-outcome';
 import { ifMatchVersion } from '#shared/fhir/versioning';
 import type { FhirRequest } from '#shared/http/fhir-request';
 import { fhirRequestBody } from '#shared/http/fhir-request-body';
@@ -20,23 +24,56 @@ import { searchType } from '#shared/interactions/search';
 import { validateOperation } from '#shared/interactions/validate';
 import { planCreate, planDelete, planUpdate } from '#shared/interactions/write';
 import { commitPlans, type WritePlan } from '#shared/interactions/write-plan';
+import { logger } from '#shared/observability/powertools';
+import { countServiceMetric, serviceMetricNames } from '#shared/observability/service-metrics';
 
 export type Interaction = (request: FhirRequest) => Promise<APIGatewayProxyResult>;
 
 const param = (r: FhirRequest, name: 'type' | 'id' | 'vid') => r.event.pathParameters?.[name] as string;
 const context = (r: FhirRequest): RequestContext => requestContext(r.event, r.fhirBase);
 
-async function written(plan: WritePlan | undefined, ctx: RequestContext): Promise<APIGatewayProxyResult> {
+async function written(
+  plan: WritePlan | undefined,
+  ctx: RequestContext,
+  prefer?: string,
+): Promise<APIGatewayProxyResult> {
   if (!plan) return { statusCode: 204, body: '' };
   await commitPlans([plan], ctx);
   const { status, resource, location } = plan.response;
   if (!resource) return { statusCode: status, body: '' };
-  return fhirResponse(status, resource, status === 201 && location ? { Location: location } : {});
+  const headers: Record<string, string> = status === 201 && location ? { Location: location } : {};
+  const warning = unlistedSafeguardingFlag(resource, safeguardingCodes());
+  if (warning) {
+    countServiceMetric(serviceMetricNames.safeguardingCodeNotListed);
+    logger.warn('Flag stored with a safeguarding look but a code not on the safeguarding list', {
+      resource: `Flag/${resource.id}`,
+      client: ctx.caller.clientId,
+    });
+  }
+  // FHIR's `Prefer: return=OperationOutcome`: the outcome (with any warning) instead of the resource.
+  if (/return=OperationOutcome/i.test(prefer ?? '')) {
+    const issues: Issue[] = [
+      {
+        severity: 'information',
+        code: 'informational',
+        diagnostics: `${resource.resourceType}/${resource.id} stored`,
+      },
+      ...(warning ? [warning] : []),
+    ];
+    const versioned = fhirResponse(status, resource, headers);
+    return { ...versioned, body: JSON.stringify(operationOutcome(issues)) };
+  }
+  return fhirResponse(status, resource, headers);
 }
 
 /** Each interaction of the route table: parse the request, call shared/, shape the FHIR response. */
 export const interactions: Record<string, Interaction> = {
   capabilities: async (r) => fhirResponse(200, capabilityStatement(r.fhirBase)),
+
+  'safeguarding-value-set': async (r) => {
+    context(r);
+    return fhirResponse(200, safeguardingValueSet());
+  },
 
   read: async (r) =>
     fhirResponse(200, (await readResource(param(r, 'type'), param(r, 'id'), context(r))).resource),
@@ -60,7 +97,9 @@ export const interactions: Record<string, Interaction> = {
       { clientId: ctx.caller.clientId, requestId: r.event.headers['x-request-id'], path: r.event.path },
       async () => {
         const existing = await conditionalCreateMatch(type, body, r.event.headers['if-none-exist'], ctx);
-        return existing ? fhirResponse(200, existing) : written(await planCreate(type, body, ctx), ctx);
+        return existing
+          ? fhirResponse(200, existing)
+          : written(await planCreate(type, body, ctx), ctx, r.event.headers.prefer);
       },
     );
   },
@@ -82,6 +121,7 @@ export const interactions: Record<string, Interaction> = {
     return written(
       await planUpdate(param(r, 'type'), param(r, 'id'), fhirRequestBody(r.event), ifMatch, ctx),
       ctx,
+      r.event.headers.prefer,
     );
   },
 

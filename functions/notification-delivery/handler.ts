@@ -24,6 +24,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         const attempt = Number(record.attributes.ApproximateReceiveCount);
         let reason: string;
         let delay: number;
+        let which: { subscriptionId?: string; eventId?: string } = {};
         try {
           const outcome = await deliverNotification(record, deliveryQueue.maxReceiveCount);
           if ('done' in outcome) {
@@ -34,19 +35,28 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
             );
             return;
           }
+          which = { subscriptionId: outcome.subscriptionId, eventId: outcome.eventId };
           if (outcome.retry === 'busy') {
             // Another attempt is delivering it: look again when its lease runs out.
             reason = 'busy';
             delay = outcome.afterSeconds;
+          } else if (outcome.final) {
+            // The last attempt: SQS moves the message to the dead-letter queue now, not after a backoff.
+            metrics.addMetric('NotificationsDeadLettered', 'Count', 1);
+            logger.error('Notification dead-lettered after its last attempt', {
+              messageId: record.messageId,
+              ...which,
+              attempt,
+              reason: outcome.error,
+              recovery: 'the receiver can fetch it with GET /Subscription/{id}/$events',
+            });
+            failures.push({ itemIdentifier: record.messageId });
+            await retryDeliveryLater(record.receiptHandle, 0).catch(() => undefined);
+            return;
           } else {
             reason = outcome.error;
-            // After the last attempt the message should reach the dead-letter queue now, not after a backoff.
-            delay = outcome.final ? 0 : retryDelaySeconds(attempt, backoff);
-            metrics.addMetric(
-              outcome.final ? 'NotificationsDeadLettered' : 'NotificationAttemptsFailed',
-              'Count',
-              1,
-            );
+            delay = retryDelaySeconds(attempt, backoff);
+            metrics.addMetric('NotificationAttemptsFailed', 'Count', 1);
           }
         } catch (e) {
           reason = `Delivery could not be attempted: ${(e as Error).name}`;
@@ -54,6 +64,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         }
         logger.warn('Delivery to retry', {
           messageId: record.messageId,
+          ...which,
           attempt,
           reason,
           delaySeconds: delay,

@@ -28,7 +28,20 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(oauthErrorHandler())
   .handler(async (event) => {
     const base = publicBaseUrl(event);
-    if (routeFor(event.httpMethod, event.resource)?.interaction === 'jwks') {
+    const interaction = routeFor(event.httpMethod, event.resource)?.interaction;
+    if (interaction === 'method-not-allowed') {
+      return {
+        statusCode: 405,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Allow: 'POST' },
+        body: JSON.stringify({
+          error: 'invalid_request',
+          error_description:
+            'The token endpoint takes POST with a form-encoded body: grant_type=client_credentials, ' +
+            'client_assertion_type and client_assertion',
+        }),
+      };
+    }
+    if (interaction === 'jwks') {
       return json(await tokenSigner().publicJwks(), 'public, max-age=300');
     }
     const repeated = repeatedSingletonHeader(event);

@@ -14,10 +14,16 @@ import { fhirResponse } from '#shared/http/fhir-response';
 import { idempotentPost } from '#shared/http/idempotent-post';
 import { requestContext } from '#shared/http/request-context';
 import { requestText } from '#shared/http/request-text';
+import { eventHistory } from '#shared/subscriptions/event-history';
+import { eventsBundle, eventsRange } from '#shared/subscriptions/events-operation';
 import { ownedSubscription } from '#shared/subscriptions/owned-subscription';
 import { statusBundle } from '#shared/subscriptions/status-operation';
 import { subscribe } from '#shared/subscriptions/subscribe';
 import { subscriptionResource } from '#shared/subscriptions/subscription-resource';
+import {
+  SUBSCRIPTION_SEARCH_PARAMETERS,
+  SUBSCRIPTION_STATUS_PARAMETERS,
+} from '#shared/subscriptions/subscription-search';
 import { deleteSubscription, subscriptionsOf } from '#shared/subscriptions/subscription-store';
 import { validateSubscription } from '#shared/subscriptions/validate-subscription';
 
@@ -27,12 +33,7 @@ const context = (r: FhirRequest) => requestContext(r.event, r.fhirBase);
 const id = (r: FhirRequest) => r.event.pathParameters?.id as string;
 const bundle = (b: Bundle) => fhirResponse(200, b as Resource);
 
-/** Search parameters `GET /Subscription` takes; it lists the caller's own subscriptions. */
-const SEARCH_PARAMETERS = ['status', '_count'];
-/** Parameters of the type-level `$status`: ids and statuses to narrow the caller's subscriptions to. */
-const STATUS_PARAMETERS = ['id', 'status'];
-
-function queryOf(r: FhirRequest, allowed: string[]): Map<string, string[]> {
+function queryOf(r: FhirRequest, allowed: readonly string[]): Map<string, string[]> {
   const query = new Map<string, string[]>();
   const form =
     r.event.httpMethod === 'POST' && r.event.body
@@ -52,8 +53,9 @@ function queryOf(r: FhirRequest, allowed: string[]): Map<string, string[]> {
 }
 
 const notSupported: Interaction = async (r) => {
+  const what = `${r.event.httpMethod} ${r.event.resource.replace(/^.*\/Subscription/, 'Subscription')}`;
   throw new MethodNotAllowedError(
-    `Subscription does not support ${r.interaction}: delete the subscription and create a new one`,
+    `Subscription does not support ${what}: read it with GET, and to change it delete it and create a new one`,
   );
 };
 
@@ -102,9 +104,21 @@ export const interactions: Record<string, Interaction> = {
   status: async (r) =>
     bundle(statusBundle([await ownedSubscription(context(r).caller, id(r), 'r')], r.fhirBase)),
 
+  events: async (r) => {
+    const range = eventsRange(r.event.queryStringParameters ?? {});
+    const found = await ownedSubscription(context(r).caller, id(r), 'r');
+    const { events, more } = await eventHistory(found.subscription.id, range);
+    const last = events.at(-1)?.eventNumber;
+    const next =
+      more && last !== undefined
+        ? `${r.fhirBase}/Subscription/${found.subscription.id}/$events?eventsSinceNumber=${last + 1}`
+        : undefined;
+    return bundle(eventsBundle(found, events, r.fhirBase, next));
+  },
+
   'status-type': async (r) => {
     const ctx = context(r);
-    const query = queryOf(r, STATUS_PARAMETERS);
+    const query = queryOf(r, SUBSCRIPTION_STATUS_PARAMETERS);
     const ids = query.get('id');
     const statuses = query.get('status');
     const own = (await subscriptionsOf(ctx.caller.odsCode)).filter(
@@ -115,7 +129,7 @@ export const interactions: Record<string, Interaction> = {
 
   'search-type': async (r) => {
     const ctx = context(r);
-    const statuses = queryOf(r, SEARCH_PARAMETERS).get('status');
+    const statuses = queryOf(r, SUBSCRIPTION_SEARCH_PARAMETERS).get('status');
     const own = (await subscriptionsOf(ctx.caller.odsCode))
       .map(({ subscription, state }) => subscriptionResource(subscription, state))
       .filter((s) => !statuses || statuses.includes(s.status));
@@ -144,7 +158,5 @@ export const interactions: Record<string, Interaction> = {
     return fhirResponse(200, outcome);
   },
 
-  update: notSupported,
-  'history-instance': notSupported,
-  everything: notSupported,
+  'method-not-allowed': notSupported,
 };

@@ -162,6 +162,7 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       responseLatency: f.contextResponseLatency(),
       integrationLatency: f.contextIntegrationLatency(),
       clientId: f.contextAuthorizerPrincipalId(),
+      organisation: f.contextAuthorizer('odsCode'),
       authorizerError: f.contextAuthorizerError(),
       errorMessage: f.contextErrorMessage(),
       xrayTraceId: f.contextXrayTraceId(),

@@ -1,9 +1,16 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  type CfnAlarm,
+  ComparisonOperator,
+  type IMetric,
+  LogQueryWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -17,28 +24,26 @@ import {
   SnsAlarmActionStrategy,
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
+import {
+  RUNBOOK_FOLDER,
+  runbookForAlarm,
+  alarmThresholds as shared,
+} from '#shared/observability/alarm-conditions';
 import { METRICS_NAMESPACE, serviceMetricNames } from '#shared/observability/metric-names';
 import type { FunctionName } from '#shared/service/functions';
 import type { RouteDefinition } from '#shared/service/routes';
 
 /**
- * Alarm thresholds, each with why. Periods are five minutes unless said otherwise.
+ * Alarm thresholds, each with why (shared/observability/alarm-conditions.ts, which the sandbox's ops page
+ * evaluates too). Periods are five minutes unless said otherwise.
  */
 export const alarmThresholds = {
-  /** More than 1% of requests failing on the server for 15 minutes is an outage for some supplier. */
-  api5xxShare: { share: 0.01, periods: 3 },
-  /** Reads are tens of milliseconds; a p99 over 3 s for 15 minutes means suppliers' screens are waiting. */
-  apiP99Latency: { latency: Duration.seconds(3), periods: 3 },
-  /** Any throttled invocation or table request means the service is refusing work it should do. */
-  throttles: 0,
-  /** DynamoDB's own errors are retried by the SDK; several periods running in a row are an AWS incident. */
-  dynamoSystemErrors: { count: 0, periods: 3, datapoints: 2 },
-  /** Any message in a dead-letter queue is an event or delivery that needs a person. */
-  deadLetters: 0,
-  /** Any event EventBridge could not hand to its target, and any outbox batch not published. */
-  failedInvocations: 0,
-  /** The outbox should be published within seconds; five minutes behind means events are late. */
-  outboxIteratorAge: Duration.minutes(5),
+  ...shared,
+  apiP99Latency: {
+    latency: Duration.seconds(shared.apiP99LatencySeconds),
+    periods: shared.apiP99LatencyPeriods,
+  },
+  outboxIteratorAge: Duration.minutes(shared.outboxIteratorAgeMinutes),
 } as const;
 
 export interface ServiceMonitoringProps {
@@ -62,6 +67,10 @@ export interface ServiceMonitoringProps {
   breakGlassAlarmPerHour: number;
   /** Relationships started in an hour, across the service, above which the relationship alarm goes off. */
   relationshipStartedAlarmPerHour: number;
+  /** API Gateway's access log (one JSON line per request, with `clientId`, `organisation` and `status`). */
+  accessLogs?: logs.ILogGroup;
+  /** The notification-delivery function's log group (its dead-letter lines name the subscription). */
+  deliveryLogs?: logs.ILogGroup;
 }
 
 /**
@@ -164,6 +173,68 @@ export class ServiceMonitoring extends Construct {
         humanReadableName: 'Web ACL',
         alarmFriendlyName: 'WebAcl',
       });
+    }
+    this.addBreakdowns(props);
+    this.linkRunbooks();
+  }
+
+  /**
+   * Who is calling and what fails for whom, from the logs (a metric dimension per client would cost a metric
+   * each): requests by client, organisation and status; 4xx by status; dead-lettered deliveries by subscription.
+   */
+  private addBreakdowns(props: ServiceMonitoringProps) {
+    const widgets: LogQueryWidget[] = [];
+    const query = (title: string, logGroup: logs.ILogGroup, queryLines: string[]) =>
+      widgets.push(
+        new LogQueryWidget({
+          title,
+          logGroupNames: [logGroup.logGroupName],
+          queryLines,
+          width: 12,
+          height: 7,
+        }),
+      );
+    if (props.accessLogs) {
+      query('Requests by client and status', props.accessLogs, [
+        'fields clientId, status',
+        'stats count(*) as requests by clientId, status',
+        'sort requests desc',
+        'limit 50',
+      ]);
+      query('Requests by organisation and status', props.accessLogs, [
+        'fields organisation, status',
+        'stats count(*) as requests by organisation, status',
+        'sort requests desc',
+        'limit 50',
+      ]);
+      query('4xx by status and client', props.accessLogs, [
+        'filter status >= 400 and status < 500',
+        'stats count(*) as responses by status, clientId',
+        'sort responses desc',
+        'limit 50',
+      ]);
+    }
+    if (props.deliveryLogs) {
+      query('Dead-lettered deliveries by subscription, with the last error', props.deliveryLogs, [
+        "filter message = 'Notification dead-lettered after its last attempt'",
+        'stats count(*) as deadLettered, latest(reason) as lastError by subscriptionId',
+        'sort deadLettered desc',
+      ]);
+    }
+    if (widgets.length) {
+      this.facade.addLargeHeader('Who is calling, and what fails for whom');
+      for (const widget of widgets) this.facade.addWidget(widget);
+    }
+  }
+
+  /** Every alarm's description ends with its runbook (docs/runbooks/): what it means, how to confirm, what to do. */
+  private linkRunbooks() {
+    for (const { alarm, alarmName } of this.facade.createdAlarms()) {
+      const runbook = runbookForAlarm(alarmName);
+      const cfn = alarm.node.defaultChild as CfnAlarm | undefined;
+      if (!runbook || !cfn) continue;
+      const described = typeof cfn.alarmDescription === 'string' ? `${cfn.alarmDescription} ` : '';
+      cfn.alarmDescription = `${described}Runbook: ${RUNBOOK_FOLDER}/${runbook.id}.md (${runbook.title}).`;
     }
   }
 
@@ -359,6 +430,11 @@ export class ServiceMonitoring extends Construct {
             search(serviceMetricNames.deliveryFailed),
             search(serviceMetricNames.deliveryDeadLettered),
           ],
+        },
+        {
+          // A supplier storing safeguarding Flags with codes off the list: no alert is raised for them.
+          title: 'Safeguarding-looking Flags with a code not on the list',
+          metrics: [search(serviceMetricNames.safeguardingCodeNotListed)],
         },
       ],
     });

@@ -44,7 +44,11 @@ export function decideRecordAccess(
 }
 
 export const NO_RELATIONSHIP =
-  'The organisation has no legitimate relationship with this patient (not the registered practice, no open or recently ended care context)';
+  'The organisation has no legitimate relationship with this patient. A relationship starts when it records a ' +
+  'care context: an Encounter or EpisodeOfCare for the patient, or a referral to it (an active ServiceRequest ' +
+  'whose performer names it); the registered practice always has one, and an ended care context counts for the ' +
+  "deployment's grace period. In an emergency, read with NHSD-Purpose-Of-Use: ETREAT and NHSD-Break-Glass-Reason " +
+  '(break-glass, audited and announced).';
 
 /** Whether the organisation has a legitimate relationship with the patient (CONTRACT §4), whatever the purpose. */
 export function hasRelationship(

@@ -2,6 +2,7 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   decodeJwt,
+  decodeProtectedHeader,
   errors,
   type JWTVerifyGetKey,
   jwtVerify,
@@ -55,6 +56,7 @@ export async function verifyClientAssertion(
   const client = typeof iss === 'string' ? await supplierClient(iss) : undefined;
   if (!client) throw new OAuthError(401, 'invalid_client', 'The assertion is from an unknown client (iss)');
 
+  assertRegisteredKey(assertion, client);
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
     ({ payload } = await jwtVerify(assertion, keysOf(client), {
@@ -67,7 +69,7 @@ export async function verifyClientAssertion(
       currentDate: new Date(now),
     }));
   } catch (e) {
-    throw assertionFailure(e, tokenUrl);
+    throw assertionFailure(e, tokenUrl, client, assertion);
   }
   const nowSeconds = Math.floor(now / 1000);
   const exp = payload.exp as number;
@@ -97,18 +99,72 @@ function keysOf(client: SupplierClient): JWTVerifyGetKey {
   return keys;
 }
 
-function assertionFailure(e: unknown, tokenUrl: string): OAuthError {
+/**
+ * Names the key problem before verifying, for a client whose keys are registered inline: an unknown `kid`, or
+ * an `alg` other than the one its key is registered for (jose reports both as "no matching key").
+ */
+function assertRegisteredKey(assertion: string, client: SupplierClient): void {
+  if (client.jwksUrl) return;
+  const { kid, alg } = headerOf(assertion);
+  const kids = client.publicKeys.map((k) => k.kid).filter(Boolean);
+  const key = client.publicKeys.find((k) => k.kid === kid);
+  if (!key) {
+    throw new OAuthError(
+      401,
+      'invalid_client',
+      `No key is registered for this client with kid '${kid ?? ''}': put the kid of a registered key in the ` +
+        `assertion's header (registered: ${kids.join(', ') || 'none'})`,
+    );
+  }
+  if (key.alg && alg !== key.alg) {
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      `The key kid '${kid}' is registered for ${key.alg}, but the assertion's header says alg ${alg ?? '(none)'}: ` +
+        `sign with ${key.alg}`,
+    );
+  }
+}
+
+function headerOf(assertion: string): { kid?: string; alg?: string } {
+  try {
+    return decodeProtectedHeader(assertion);
+  } catch {
+    return {};
+  }
+}
+
+function assertionFailure(
+  e: unknown,
+  tokenUrl: string,
+  client: SupplierClient,
+  assertion: string,
+): OAuthError {
   if (e instanceof errors.JWTExpired)
     return new OAuthError(400, 'invalid_grant', 'The assertion has expired');
   if (e instanceof errors.JWTClaimValidationFailed) {
-    const why = e.claim === 'aud' ? `aud must be the token URL ${tokenUrl}` : `${e.claim}: ${e.reason}`;
+    const why =
+      e.claim === 'aud'
+        ? `aud must be the token URL ${tokenUrl}`
+        : e.claim === 'sub' || e.claim === 'iss'
+          ? `${e.claim}: it must equal iss, the client id '${client.clientId}'`
+          : `${e.claim}: ${e.reason}`;
     return new OAuthError(400, 'invalid_request', `Invalid assertion claim ${why}`);
   }
-  if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWSSignatureVerificationFailed) {
+  const { kid } = headerOf(assertion);
+  if (e instanceof errors.JWKSNoMatchingKey) {
     return new OAuthError(
       401,
       'invalid_client',
-      'The assertion signature does not verify with a registered key',
+      `No key with kid '${kid ?? ''}' and the assertion's alg is published at the client's JWKS URL`,
+    );
+  }
+  if (e instanceof errors.JWSSignatureVerificationFailed) {
+    return new OAuthError(
+      401,
+      'invalid_client',
+      `The assertion signature does not verify with the public key registered as kid '${kid ?? ''}': ` +
+        'sign with the private key of that pair',
     );
   }
   if (e instanceof errors.JOSEAlgNotAllowed) {

@@ -1,8 +1,22 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { decodeJwt } from 'jose';
 import { errorSummary } from '../observability/error-summary.ts';
 import { logger } from '../observability/powertools.ts';
 import { OAuthError } from './oauth-error.ts';
+
+/** The client an assertion says it is from (`iss`, unverified), so a refusal's log line names who asked. */
+function claimedClient(form: unknown): string | undefined {
+  const assertion = (form as Record<string, unknown> | null)?.client_assertion;
+  if (typeof assertion !== 'string') return undefined;
+  try {
+    const iss = decodeJwt(assertion).iss;
+    // Only what could be a client id: an attacker's text stays out of the logs.
+    return typeof iss === 'string' && /^[\w.:-]{1,128}$/.test(iss) ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const json = (statusCode: number, body: object): APIGatewayProxyResult => ({
   statusCode,
@@ -18,7 +32,11 @@ export function oauthErrorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGate
     onError: (request) => {
       const e = request.error as Error | undefined;
       if (e instanceof OAuthError) {
-        logger.info('Token request refused', { error: e.error });
+        logger.info('Token request refused', {
+          error: e.error,
+          reason: e.description,
+          clientId: claimedClient(request.event.body),
+        });
         request.response = json(e.status, { error: e.error, error_description: e.description });
       } else {
         logger.error('Token endpoint failed', { error: errorSummary(e) });

@@ -16,8 +16,8 @@ const LEASE_SECONDS = 60;
 /** What became of one queued delivery: done with it, or try again later. */
 export type DeliveryOutcome =
   | { done: 'delivered' | 'duplicate' | 'dropped' }
-  | { retry: 'failed'; error: string; final: boolean }
-  | { retry: 'busy'; afterSeconds: number };
+  | { retry: 'failed'; error: string; final: boolean; subscriptionId: string; eventId: string }
+  | { retry: 'busy'; afterSeconds: number; subscriptionId: string; eventId: string };
 
 /**
  * Makes one attempt at a queued notification: claims the (subscription, event) pair so it is delivered once,
@@ -43,16 +43,21 @@ export async function deliverNotification(
   if (!found || found.subscription.deleted) return { done: 'dropped' };
   const { subscription, state } = found;
 
-  const claim = await claimDelivery(subscription.id, message.eventId, LEASE_SECONDS);
+  const claim = await claimDelivery(subscription.id, message.eventId, LEASE_SECONDS, {
+    focus: message.focus,
+    occurred: message.occurred,
+  });
   if (claim.outcome === 'delivered') return { done: 'duplicate' };
-  if (claim.outcome === 'busy') return { retry: 'busy', afterSeconds: claim.retryAfterSeconds };
+  const which = { subscriptionId: subscription.id, eventId: message.eventId };
+  if (claim.outcome === 'busy') return { retry: 'busy', afterSeconds: claim.retryAfterSeconds, ...which };
 
   const body = JSON.stringify(
     notificationBundle({
       subscriptionId: subscription.id,
       topicUrl: subscriptionTopics.find((t) => t.code === subscription.topic)?.url ?? subscription.topic,
       content: subscription.content,
-      state,
+      // A notification that arrives shows the subscription working again; `$status` keeps the last error.
+      state: { ...state, status: state.status === 'off' ? 'off' : 'active' },
       eventId: message.eventId,
       event: { number: claim.eventNumber, timestamp: message.occurred, focus: message.focus },
       fhirBase: subscription.fhirBase,
@@ -75,8 +80,9 @@ export async function deliverNotification(
     const error = e instanceof DeliveryFailedError ? e.message : `Delivery failed (${(e as Error).name})`;
     const final = Number(record.attributes.ApproximateReceiveCount) >= maxReceiveCount;
     await recordFailed(subscription.id, message.eventId, error, final);
-    return { retry: 'failed', error, final };
+    return { retry: 'failed', error, final, ...which };
   }
   await recordDelivered(subscription.id, message.eventId);
+  logger.info('Notification delivered', { ...which, eventNumber: claim.eventNumber });
   return { done: 'delivered' };
 }

@@ -3,6 +3,16 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { documentClient, tableName } from '../aws/clients.ts';
 import { DELIVERY_MARKER_TTL_SECONDS, subscriptionKeys as keys } from '../subscriptions/subscription-keys.ts';
 
+/**
+ * What the marker keeps of the event, so `$events` can give a receiver the notifications it missed: references
+ * and a time only, as the notification itself carries.
+ */
+export interface RetainedEvent {
+  /** `Encounter/123`. */
+  focus: string;
+  occurred: string;
+}
+
 /** What claiming an event's delivery to one subscription found. */
 export type DeliveryClaim =
   | { outcome: 'claimed'; eventNumber: number }
@@ -21,6 +31,7 @@ export async function claimDelivery(
   subscriptionId: string,
   eventId: string,
   leaseSeconds: number,
+  event?: RetainedEvent,
 ): Promise<DeliveryClaim> {
   const Key = { PK: keys.partition(subscriptionId), SK: keys.delivery(eventId) };
   const { Item: marker } = await documentClient.send(
@@ -38,7 +49,10 @@ export async function claimDelivery(
         TableName: tableName(),
         Key,
         UpdateExpression:
-          'SET #state = :delivering, leaseUntil = :until, eventNumber = if_not_exists(eventNumber, :n), expiresAt = if_not_exists(expiresAt, :ttl)',
+          'SET #state = :delivering, leaseUntil = :until, eventNumber = if_not_exists(eventNumber, :n), expiresAt = if_not_exists(expiresAt, :ttl)' +
+          (event
+            ? ', focus = if_not_exists(focus, :focus), occurred = if_not_exists(occurred, :occurred)'
+            : ''),
         ConditionExpression: marker
           ? '#state <> :delivered AND leaseUntil < :now'
           : 'attribute_not_exists(PK)',
@@ -49,6 +63,7 @@ export async function claimDelivery(
           ':n': eventNumber,
           ':ttl': Math.floor(now / 1000) + DELIVERY_MARKER_TTL_SECONDS,
           ...(marker ? { ':delivered': 'delivered', ':now': now } : {}),
+          ...(event ? { ':focus': event.focus, ':occurred': event.occurred } : {}),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),

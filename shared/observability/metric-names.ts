@@ -27,6 +27,8 @@ export const serviceMetricNames = {
   deliveryFailed: 'NotificationAttemptsFailed',
   /** Notifications that failed every attempt and went to the delivery dead-letter queue. */
   deliveryDeadLettered: 'NotificationsDeadLettered',
+  /** A Flag stored that looks like a safeguarding concern but whose code is not on the list: no alert raised. */
+  safeguardingCodeNotListed: 'SafeguardingCodeNotListed',
 } as const;
 
 export type ServiceMetricName = (typeof serviceMetricNames)[keyof typeof serviceMetricNames];

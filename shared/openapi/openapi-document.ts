@@ -2,8 +2,14 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { searchParameters } from '../fhir/definitions/search-parameters.ts';
 import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '../service/resource-types.ts';
 import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '../service/routes.ts';
+import { EVENTS_PARAMETERS } from '../subscriptions/events-operation.ts';
+import {
+  SUBSCRIPTION_SEARCH_PARAMETERS,
+  SUBSCRIPTION_STATUS_PARAMETERS,
+} from '../subscriptions/subscription-search.ts';
+import { fhirSchemas } from './fhir-schemas.ts';
 import { relationshipsGuide } from './relationships-guide.ts';
-import { type WorkedExample, workedExamples } from './worked-examples.ts';
+import { type ExampleRequest, type WorkedExample, workedExamples } from './worked-examples.ts';
 
 type Operation = OpenAPIV3_1.OperationObject;
 type Parameter = OpenAPIV3_1.ReferenceObject | OpenAPIV3_1.ParameterObject;
@@ -28,18 +34,36 @@ const summaries: Record<string, string> = {
   jwks: "The service's public keys (JWKS), to verify the tokens it signs",
   capabilities: 'The CapabilityStatement: types, interactions, search parameters and operations supported',
   transaction: 'A transaction (atomic, up to 50 entries) or batch (up to 200 entries) Bundle',
-  create: 'Create a {type}',
+  create: 'Create {a type}',
   'search-type': 'Search {type} resources',
-  validate: 'Validate a {type} without storing it',
-  read: 'Read a {type}',
-  update: 'Update a {type} (If-Match the version read)',
-  delete: 'Delete a {type}',
-  'history-instance': "A {type}'s versions",
-  vread: 'Read one version of a {type}',
+  validate: 'Validate {a type} without storing it',
+  read: 'Read {a type}',
+  update: 'Update {a type} (If-Match the version read)',
+  delete: 'Delete {a type}',
+  'history-instance': "{The type}'s versions",
+  vread: 'Read one version of {a type}',
   everything: "The patient's joined-up record",
-  status: "A subscription's delivery status",
+  status: "A subscription's delivery status and last event number",
   'status-type': 'The delivery status of your subscriptions',
+  events: 'The notifications of the last 7 days, by event number, to catch up after downtime',
+  'upload-url': 'A presigned upload URL for a document of up to 100 MB',
+  'binary-read': "A stored document's bytes (a redirect to a presigned URL)",
+  'safeguarding-value-set': "The deployment's safeguarding codes: a Flag with one raises an alert",
 };
+
+/** `{a type}` → "an AllergyIntolerance" / "a Patient"; `{type}`, `{The type}` likewise. */
+function summaryFor(interaction: string, type = 'resource'): string {
+  const article = /^[AEIOU]/i.test(type) ? 'an' : 'a';
+  const template = summaries[interaction];
+  if (!template) throw new Error(`No OpenAPI summary for the interaction '${interaction}'`);
+  return template
+    .replace('{a type}', `${article} ${type}`)
+    .replace('{The type}', `${article === 'an' ? 'An' : 'A'} ${type}`)
+    .replace('{type}', type);
+}
+
+/** Routes that exist only to refuse a method with 405: not something the API offers. */
+const refusesOnly = (route: RouteDefinition) => route.interaction === 'method-not-allowed';
 
 /** Which interactions of the resource-type table a route's interaction needs, to expand `{type}` to a type. */
 function servesType(interaction: string, type: string, definition: ResourceTypeDefinition): boolean {
@@ -70,7 +94,7 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   ];
   const paths: OpenAPIV3_1.PathsObject = {};
 
-  for (const route of routes) {
+  for (const route of routes.filter((r) => !refusesOnly(r))) {
     const expansions = route.path.includes('{type}')
       ? Object.entries(types)
           .filter(([type, definition]) => servesType(route.interaction, type, definition))
@@ -78,7 +102,9 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
           .filter(({ path }) => !literal.has(`${route.method} ${path}`))
       : [{ type: typeOfPath(route.path), path: route.path }];
     for (const { type, path } of expansions) {
-      const example = examples.find((e) => e.method === route.method && matchesPath(e.path, path));
+      const example = examples
+        .flatMap((e) => (e.requests ?? []).map((request) => ({ ...e, request })))
+        .find((e) => e.request.method === route.method && matchesPath(e.request.path, path));
       paths[path] ??= {};
       (paths[path] as Record<string, Operation>)[route.method.toLowerCase()] = operation(
         route,
@@ -131,9 +157,9 @@ function operation(
   route: RouteDefinition,
   path: string,
   type: string | undefined,
-  example?: WorkedExample,
+  example?: WorkedExample & { request: ExampleRequest },
 ): Operation {
-  const summary = (summaries[route.interaction] ?? route.interaction).replace('{type}', type ?? 'resource');
+  const summary = summaryFor(route.interaction, type);
   const system = route.interaction === 'transaction' || route.interaction === 'capabilities';
   const op: Operation = {
     operationId: `${route.interaction}${type ? `-${type}` : ''}${path.endsWith('/_search') ? '-post' : ''}`,
@@ -176,7 +202,31 @@ function parameters(route: RouteDefinition, path: string, type: string | undefin
   if (route.interaction === 'update') list.push(ref('parameters', 'If-Match'));
   if (route.interaction === 'create') list.push(ref('parameters', 'If-None-Exist'));
   if (route.interaction === 'search-type' && route.method === 'GET' && type) {
-    list.push(ref('parameters', 'Prefer'), ...searchQuery(type));
+    list.push(
+      ref('parameters', 'Prefer'),
+      ...(route.function === 'subscriptions'
+        ? namedQuery(SUBSCRIPTION_SEARCH_PARAMETERS, {
+            status: 'Only subscriptions in this status (active, error, off)',
+            _count: 'Page size, at most 100',
+          })
+        : searchQuery(type)),
+    );
+  }
+  if (route.interaction === 'status-type') {
+    list.push(
+      ...namedQuery(SUBSCRIPTION_STATUS_PARAMETERS, {
+        id: 'Only these subscription ids, comma-separated',
+        status: 'Only subscriptions in this status',
+      }),
+    );
+  }
+  if (route.interaction === 'events') {
+    list.push(
+      ...namedQuery(EVENTS_PARAMETERS, {
+        eventsSinceNumber: 'The first event number wanted (inclusive)',
+        eventsUntilNumber: 'The last event number wanted (inclusive)',
+      }),
+    );
   }
   if (route.interaction === 'everything') {
     list.push(
@@ -213,13 +263,23 @@ function searchQuery(type: string): Parameter[] {
   return [...patientFirst, ref('parameters', '_count'), ref('parameters', '_sort')];
 }
 
+/** Query parameters an operation declares itself (not R4 search parameters), with what each means. */
+function namedQuery(names: readonly string[], descriptions: Record<string, string>): Parameter[] {
+  return names.map((name) => ({
+    name,
+    in: 'query',
+    description: descriptions[name],
+    schema: { type: 'string' },
+  }));
+}
+
 /** `patient` and `subject` first: clinical searches need one of them. */
 const rank = (name: string) => (name === 'patient' ? 0 : name === 'subject' ? 1 : 2);
 
 function requestBody(
   route: RouteDefinition,
   type: string | undefined,
-  example?: WorkedExample,
+  example?: WorkedExample & { request: ExampleRequest },
 ): OpenAPIV3_1.RequestBodyObject | undefined {
   const form = (schema: object, examples?: Record<string, OpenAPIV3_1.ExampleObject>) => ({
     required: true,
@@ -230,7 +290,7 @@ function requestBody(
   if (route.interaction === 'token') {
     return form(
       ref('schemas', 'TokenRequest'),
-      exampleOf(Object.fromEntries(new URLSearchParams(String(example?.body ?? '')))),
+      exampleOf(Object.fromEntries(new URLSearchParams(String(example?.request.body ?? '')))),
     );
   }
   if (route.interaction === 'search-type') {
@@ -241,7 +301,7 @@ function requestBody(
   if (route.method !== 'POST' && route.method !== 'PUT' && route.method !== 'PATCH') return undefined;
   const schema =
     route.interaction === 'transaction' ? ref('schemas', 'Bundle') : ref('schemas', type ?? 'Resource');
-  const examples = example?.body === undefined ? undefined : exampleOf(example.body);
+  const examples = example?.request.body === undefined ? undefined : exampleOf(example.request.body);
   return { required: true, content: { [FHIR_JSON]: { schema, ...(examples ? { examples } : {}) } } };
 }
 
@@ -313,14 +373,11 @@ function responses(route: RouteDefinition, type: string | undefined): OpenAPIV3_
 function introduction(examples: WorkedExample[]): string {
   const steps = examples
     .map((e, i) => {
-      const headers = Object.entries(e.headers)
-        .map(([name, value]) => `${name}: ${value}`)
-        .join('\n');
-      const body =
-        e.body === undefined
-          ? ''
-          : `\n\n${typeof e.body === 'string' ? e.body : JSON.stringify(e.body, null, 2)}`;
-      return `### ${i + 1}. ${e.title}\n\n${e.explanation}\n\n\`\`\`http\n${e.method} ${e.path}\n${headers}${body}\n\`\`\`\n\nExpect \`${e.expectedStatus}\`.`;
+      const expected = e.expect.filter((line) => line.startsWith('HTTP ')).join(', ');
+      return (
+        `### ${i + 1}. ${e.title}\n\n${e.explanation}\n\n\`\`\`sh\n${e.shell}\n\`\`\`` +
+        (expected ? `\n\nExpect ${expected}.` : '')
+      );
     })
     .join('\n\n');
   return [
@@ -328,12 +385,15 @@ function introduction(examples: WorkedExample[]): string {
     'GP practices, hospital, community and mental health trusts and social care, each acting for its own organisation.',
     '',
     'Every call but the token request, the JWKS and `GET /FHIR/R4/metadata` needs `Authorization: Bearer <token>`.',
-    'Reads and writes need a legitimate relationship with the patient (registered practice, or a care context), or',
-    'break-glass (`NHSD-Purpose-Of-Use: ETREAT` with `NHSD-Break-Glass-Reason`), which is audited and raises an event.',
-    'Errors are FHIR `OperationOutcome`s. A `POST` retried with the same `X-Request-ID` within 24 hours returns the',
-    'first response.',
+    'Reads need a legitimate relationship with the patient (registered practice, or a care context: an Encounter or',
+    'EpisodeOfCare you recorded, or a referral to you), or break-glass (`NHSD-Purpose-Of-Use: ETREAT` with',
+    '`NHSD-Break-Glass-Reason`), which is audited and raises an event. Errors are FHIR `OperationOutcome`s that say',
+    'what to do. A `POST` retried with the same `X-Request-ID` within 24 hours returns the first response.',
     '',
     '## Worked examples',
+    '',
+    'Paste each step into one terminal, in order, in the folder where `npm start` runs. A test runs every step',
+    'exactly as written against the sandbox, so they stay true.',
     '',
     steps,
     '',
@@ -358,19 +418,8 @@ function components(types: string[]): OpenAPIV3_1.ComponentsObject {
     description,
     content: { [FHIR_JSON]: { schema: ref('schemas', 'OperationOutcome') } },
   });
-  const resourceSchemas = Object.fromEntries(
-    types.map((name) => [
-      name,
-      {
-        type: 'object',
-        description: `A FHIR R4 ${name}, validated against the R4 definitions`,
-        required: ['resourceType'],
-        properties: { resourceType: { const: name }, id: { type: 'string' }, meta: { type: 'object' } },
-        additionalProperties: true,
-        externalDocs: { url: `https://hl7.org/fhir/R4/${name.toLowerCase()}.html` },
-      },
-    ]),
-  );
+  // Every documented type and the data types they use, from the R4 definitions the server validates against.
+  const resourceSchemas = fhirSchemas([...types, 'OperationOutcome', 'Bundle']);
   return {
     securitySchemes: {
       bearer: {
@@ -455,38 +504,11 @@ function components(types: string[]): OpenAPIV3_1.ComponentsObject {
       },
     },
     schemas: {
+      ...resourceSchemas,
       Resource: {
         type: 'object',
         required: ['resourceType'],
         properties: { resourceType: { type: 'string' } },
-      },
-      OperationOutcome: {
-        type: 'object',
-        required: ['resourceType', 'issue'],
-        properties: {
-          resourceType: { const: 'OperationOutcome' },
-          issue: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                severity: { type: 'string' },
-                code: { type: 'string' },
-                diagnostics: { type: 'string' },
-              },
-            },
-          },
-        },
-      },
-      Bundle: {
-        type: 'object',
-        required: ['resourceType', 'type'],
-        properties: {
-          resourceType: { const: 'Bundle' },
-          type: { type: 'string' },
-          link: { type: 'array', items: { type: 'object' } },
-          entry: { type: 'array', items: { type: 'object' } },
-        },
       },
       TokenRequest: {
         type: 'object',
@@ -506,7 +528,6 @@ function components(types: string[]): OpenAPIV3_1.ComponentsObject {
           expires_in: { type: 'integer' },
         },
       },
-      ...resourceSchemas,
     },
   };
 }

@@ -67,6 +67,14 @@ const viewer = (method: HttpMethod, path: string, interaction: string): RouteDef
 /** The one route table. */
 export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/oauth2/token', function: 'oauth', interaction: 'token', auth: 'none' },
+  // Only so a GET answers 405 with `Allow: POST` rather than API Gateway's 404.
+  {
+    method: 'GET',
+    path: '/oauth2/token',
+    function: 'oauth',
+    interaction: 'method-not-allowed',
+    auth: 'none',
+  },
   { method: 'GET', path: '/.well-known/jwks.json', function: 'oauth', interaction: 'jwks', auth: 'none' },
   fhir('GET', '/metadata', 'capabilities'),
   fhir('POST', '', 'transaction'),
@@ -80,18 +88,22 @@ export const routes: RouteDefinition[] = [
   fhir('GET', '/{type}/{id}/_history', 'history-instance'),
   fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
   fhir('GET', '/{type}/{id}/$everything', 'everything'),
+  // The deployment's safeguarding list (CONTRACT §5); the only ValueSet served.
+  fhir('GET', '/ValueSet/safeguarding-concerns', 'safeguarding-value-set'),
   subscription('POST', '', 'create'),
   subscription('GET', '', 'search-type'),
   subscription('POST', '/_search', 'search-type'),
   subscription('POST', '/$validate', 'validate'),
   subscription('GET', '/$status', 'status-type'),
   subscription('GET', '/{id}', 'read'),
-  subscription('PUT', '/{id}', 'update'),
+  // Declared so API Gateway answers these 405 (a Subscription is deleted and made anew, never changed).
+  subscription('PUT', '/{id}', 'method-not-allowed'),
   subscription('DELETE', '/{id}', 'delete'),
-  subscription('GET', '/{id}/_history', 'history-instance'),
+  subscription('GET', '/{id}/_history', 'method-not-allowed'),
   subscription('GET', '/{id}/_history/{vid}', 'vread'),
-  subscription('GET', '/{id}/$everything', 'everything'),
+  subscription('GET', '/{id}/$everything', 'method-not-allowed'),
   subscription('GET', '/{id}/$status', 'status'),
+  subscription('GET', '/{id}/$events', 'events'),
   // Stored documents have their own function. Binary is not a type the generic routes serve, so nothing is
   // lost under API Gateway's literal `Binary` resource.
   binary('POST', '/$upload-url', 'upload-url'),

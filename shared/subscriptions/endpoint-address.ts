@@ -26,8 +26,8 @@ for (const [network, prefix] of [
   notPublic.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // IPv4-compatible IPv6 (deprecated, RFC 4291): `::127.0.0.1` reaches 127.0.0.1 on some stacks. Covers `::` and `::1`.
+  ['::', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],

@@ -8,6 +8,7 @@ import { auditedRecordAccess } from '../interactions/audited-access.ts';
 import { BACKPORT_SUBSCRIPTION_PROFILE, type BackportSubscription } from './backport.ts';
 import { assertPublicEndpoint } from './endpoint-resolution.ts';
 import { parseSubscriptionRequest } from './subscription-request.ts';
+import { withoutHeaderValues } from './subscription-resource.ts';
 import { createSubscription, type StoredSubscription } from './subscription-store.ts';
 
 /**
@@ -32,7 +33,7 @@ export async function subscribe(
   const id = crypto.randomUUID();
   const lastUpdated = new Date().toISOString();
   const resource: BackportSubscription = {
-    ...request.resource,
+    ...withoutHeaderValues(request.resource),
     id,
     status: 'active',
     meta: {

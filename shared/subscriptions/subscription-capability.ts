@@ -26,6 +26,15 @@ export function subscriptionCapability(): CapabilityStatementRestResource {
         definition: 'http://hl7.org/fhir/SearchParameter/Subscription-status',
       },
     ],
-    operation: [{ name: 'status', definition: STATUS_OPERATION_URL }],
+    operation: [
+      { name: 'status', definition: STATUS_OPERATION_URL },
+      {
+        name: 'events',
+        definition:
+          'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
+        documentation:
+          'The notifications of the last 7 days by event number, so a receiver that was down catches up',
+      },
+    ],
   };
 }

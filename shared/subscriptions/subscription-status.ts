@@ -16,7 +16,7 @@ export interface SubscriptionStatusInput {
   subscription: string;
   /** The topic's canonical URL; left out of `empty` notifications, as the backport advises. */
   topic?: string;
-  type: 'event-notification' | 'query-status';
+  type: 'event-notification' | 'query-status' | 'query-event';
   state: DeliveryState;
   event?: NotificationEvent;
   fhirBase: string;

@@ -3,31 +3,39 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpsView } from '#local/ops-page';
 import type { OpsSnapshot } from '#local/sandbox-metrics';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';
+import { inpatientEncounter, subscriptionBody } from '../support/subscriptions.ts';
 import { rememberPatientDetail } from '../support/test-patients.ts';
+import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
 /** Debian's Chromium, which `.ci/run` installs; `npx playwright install` cannot download browsers here. */
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test/artifacts');
-const OPS_SCREENSHOT = join(ARTIFACTS, 'ops-page.png');
-const DOCS_SCREENSHOT = join(ARTIFACTS, 'docs-page.png');
+// Committed with the docs, to show what the pages look like; rewritten by each run.
+const SCREENSHOTS = resolve('docs/screenshots');
+const OPS_SCREENSHOT = join(SCREENSHOTS, 'ops-page.png');
+const OPS_STALE_SCREENSHOT = join(ARTIFACTS, 'ops-page-stale.png');
+const DOCS_SCREENSHOT = join(SCREENSHOTS, 'docs-page.png');
 const DOCS_PATIENT_SCREENSHOT = join(ARTIFACTS, 'docs-patient-operations.png');
 
 if (!existsSync(CHROMIUM)) {
   console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 }
 
-const metricsNow = async () =>
-  (await (await fetch(`${sandbox().url}/_ops/metrics.json`)).json()) as OpsSnapshot;
+const metricsNow = async () => (await (await fetch(`${sandbox().url}/_ops/metrics.json`)).json()) as OpsView;
 
 describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, in Chromium', () => {
   let browser: BrowserContext;
   let profile: string;
   let before: OpsSnapshot;
   let after: OpsSnapshot;
+  // A supplier endpoint that refuses everything: its subscription ends dead-lettered.
+  const refusing = new WebhookReceiver(() => 500);
+  let deadSubscription: string;
 
   beforeAll(async () => {
     profile = mkdtempSync(join(tmpdir(), 'scr-chromium-'));
@@ -62,9 +70,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     expect((await fhirFetch('gp', '/Condition/no-such-condition')).status).toBe(404);
     expect((await fetch(`${sandbox().clients.fhirBase}/Patient/${nhs}`)).status).toBe(401);
     after = await metricsNow();
-  }, 60_000);
+
+    // A delivery that fails every attempt of the (sandbox-scaled) schedule: a dead letter, an alarm condition.
+    const endpoint = await refusing.start();
+    const created = await fhirFetch('gp', '/Subscription', {
+      method: 'POST',
+      body: subscriptionBody({ topic: 'admission', filter: `patient=Patient/${nhs}`, endpoint }),
+    });
+    expect(created.status).toBe(201);
+    deadSubscription = created.body.id as string;
+    expect(
+      (await fhirFetch('gp', '/Encounter', { method: 'POST', body: inpatientEncounter(nhs) })).status,
+    ).toBe(201);
+    const deadline = Date.now() + 60_000;
+    const deadLettered = async () =>
+      (await metricsNow()).subscriptions.find((x) => x.id === deadSubscription)?.deadLettered ?? 0;
+    while ((await deadLettered()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await deadLettered()).toBe(1);
+  }, 120_000);
 
   afterAll(async () => {
+    await refusing.stop();
     await browser?.close();
     rmSync(profile, { recursive: true, force: true });
   });
@@ -116,9 +142,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     const shown = await figure('requests');
     await fetch(`${sandbox().clients.fhirBase}/metadata`);
     await expect.poll(() => figure('requests'), { timeout: 10_000 }).toBeGreaterThan(shown);
+
+    // The dead letter holds the deployment's dead-letter alarm condition: shown red, with its runbook.
+    const deadLetters = page.locator('li[data-alarm="dead-letters"]');
+    expect(await deadLetters.getAttribute('data-state')).toBe('alarm');
+    expect(await deadLetters.textContent()).toContain('docs/runbooks/dead-letters.md');
+    expect(
+      await deadLetters.evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).borderLeftColor),
+    ).toBe('rgb(213, 40, 27)');
+    // The dead-lettered subscription's detail: owner, counts and the last error.
+    const subscriptionRow = page.locator(`tr[data-subscription="${deadSubscription}"]`);
+    expect(await subscriptionRow.getAttribute('class')).toBe('dead');
+    const detail = await subscriptionRow.locator('td').allTextContents();
+    expect(detail).toEqual(expect.arrayContaining(['A81001', 'admission', 'error', '1']));
+    expect(detail.join(' ')).toContain('The endpoint answered HTTP 500');
+    // Who called, and how each was answered.
+    expect(await page.locator('tr[data-client="sandbox-gp-other"]').textContent()).toContain('403×');
+    expect(await page.locator('tr[data-organisation="A81001"]').count()).toBe(1);
     await page.screenshot({ path: OPS_SCREENSHOT, fullPage: true });
+
+    // When the sandbox stops answering, the page says its figures are stale rather than showing them as live.
+    await page.route('**/_ops/figures', (route) => route.abort());
+    await expect.poll(() => page.locator('body').getAttribute('class'), { timeout: 10_000 }).toBe('stale');
+    expect(await page.locator('#stale').isVisible()).toBe(true);
+    await page.screenshot({ path: OPS_STALE_SCREENSHOT });
     await page.close();
-  });
+  }, 60_000);
 
   it('renders the OpenAPI document at /docs, offline, worked examples first', async () => {
     const page = await browser.newPage();
@@ -135,17 +184,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     const info = await page.locator('.info').first().textContent();
     expect(info).toContain('Worked examples');
     for (const title of [
-      'Get a token',
+      'Get a token (curl and openssl, PEM key)',
+      'Get a token (Node.js, no packages)',
       'Register a patient',
       'Contribute an allergy',
-      'Read the joined-up record',
+      'Read and search the joined-up record',
       'Subscribe to admissions',
+      'Check deliveries, and catch up on missed notifications',
     ]) {
       expect(info).toContain(title);
     }
-    expect(info).toContain(
-      'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer',
-    );
+    expect(info).toContain('openssl dgst -sha512 -sign gp-key.pem');
     await page.screenshot({ path: DOCS_SCREENSHOT });
     await page.locator('h3#operations-tag-Patient, [data-tag="Patient"]').first().click();
     await expect

@@ -46,7 +46,8 @@ describe('Subscription API (R4 backport)', () => {
     expect(read.body).toMatchObject({
       id,
       status: 'active',
-      channel: { header: ['Authorization: Bearer t0k3n'] },
+      // The header is sent with each notification, but its value (a credential) is never shown again.
+      channel: { header: ['Authorization: (withheld)'] },
     });
     expect(JSON.stringify(read.body)).not.toContain('subscription-secret');
     const listed = await fhirFetch('gp', '/Subscription?status=active');

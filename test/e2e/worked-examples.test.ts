@@ -1,117 +1,90 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WorkedExample, workedExamples } from '#shared/openapi/worked-examples';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { workedExamples } from '#shared/openapi/worked-examples';
+import { clinicalTypes } from '#shared/service/resource-types';
+import { subscriptionTopics } from '#shared/subscriptions/subscription-topics';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
-import { clientAssertion, clientFor, sandbox } from '../support/sandbox-client.ts';
+import { sandbox } from '../support/sandbox-client.ts';
 import { rememberPatientDetail } from '../support/test-patients.ts';
 
-/** Notifications the sandbox POSTs to the test's own endpoint. */
-const received: { headers: IncomingMessage['headers']; body: string }[] = [];
-const endpoint = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => {
-    body += chunk;
-  });
-  req.on('end', () => {
-    received.push({ headers: req.headers, body });
-    res.writeHead(200).end();
-  });
-});
-let endpointUrl = '';
+// A folder like the one `npm start` runs in: its `.sandbox` is the test sandbox's.
+const work = mkdtempSync(join(tmpdir(), 'scr-worked-examples-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-  endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/notifications`;
-});
-afterAll(() => new Promise<void>((resolve) => endpoint.close(() => resolve())));
+const hasJava = spawnSync('java', ['-version']).status === 0;
+const nhs = newNhsNumber();
+rememberPatientDetail(nhs);
+const steps = workedExamples(nhs);
 
 /**
- * Sends a worked example exactly as the documentation shows it, with only its placeholders filled in: the
- * signed assertion, the token, a request id, and (the sandbox being offline) a local notification endpoint.
+ * Runs every step's commands exactly as the documentation shows them, in order, in one bash session (as a
+ * supplier pastes them into one terminal), and splits what it printed by step. Only a marker line between
+ * steps is added, to tell them apart.
  */
-async function send(example: WorkedExample, fill: { assertion: string; token: string }) {
-  const headers = Object.fromEntries(
-    Object.entries(example.headers).map(([name, value]) => [
-      name,
-      value
-        .replace('<access_token from step 1>', fill.token)
-        .replace('<a new UUID per request, reused only to retry it>', crypto.randomUUID()),
-    ]),
-  );
-  const body =
-    typeof example.body === 'string'
-      ? example.body.replace('<the signed JWT>', fill.assertion)
-      : example.body === undefined
-        ? undefined
-        : JSON.stringify(example.body).replace('https://gp-system.example/fhir/notifications', endpointUrl);
-  const response = await fetch(`${sandbox().url}${example.path}`, { method: example.method, headers, body });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+function runAll(): { output: Map<string, string>; status: number | null; stderr: string } {
+  symlinkSync(sandbox().dir, join(work, '.sandbox'));
+  const script = steps
+    .filter((s) => s.needs !== 'java' || hasJava)
+    .map((s) => `echo '::step ${s.id}'\n${s.shell}`)
+    .join('\n');
+  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  const output = new Map<string, string>();
+  for (const part of run.stdout.split(/^::step /m).slice(1)) {
+    const [id = '', ...lines] = part.split('\n');
+    output.set(id, lines.join('\n'));
+  }
+  return { output, status: run.status, stderr: run.stderr };
 }
 
-describe('the worked examples of the supplier documentation, run against the sandbox', () => {
-  const nhs = newNhsNumber();
-  rememberPatientDetail(nhs);
-  const steps = workedExamples(nhs);
-  const fill = { assertion: '', token: '' };
+describe('the worked examples of the supplier documentation, run as written against the sandbox', () => {
+  let result: ReturnType<typeof runAll>;
 
-  it('1. gets a token for a signed client assertion', async () => {
-    fill.assertion = await clientAssertion(clientFor('gp'));
+  it('run to the end without an error', () => {
+    result = runAll();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 300_000);
 
-    const { status, body } = await send(steps[0] as WorkedExample, fill);
+  it.each(steps.map((s) => [s.id, s] as const))(
+    '%s prints what the documentation says to expect',
+    (id, step) => {
+      if (step.needs === 'java' && !hasJava) return;
+      const printed = result.output.get(id) ?? '';
+      let from = 0;
+      for (const line of step.expect) {
+        const at = printed.indexOf(line, from);
+        expect(at, `${id}: '${line}' in\n${printed}`).toBeGreaterThanOrEqual(0);
+        from = at + line.length;
+      }
+    },
+  );
 
-    expect(status).toBe(steps[0]?.expectedStatus);
-    expect(body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
-    fill.token = String(body.access_token);
+  it('show the token recipe with curl and openssl on a PEM key, with Node.js, and with Java', () => {
+    const shells = steps.map((s) => s.shell).join('\n');
+    expect(shells).toContain('openssl dgst -sha512 -sign gp-key.pem');
+    expect(shells).toContain("from 'node:crypto'");
+    expect(shells).toContain('Signature.getInstance("SHA512withRSA")');
   });
 
-  it('2. registers a patient at the practice', async () => {
-    const { status, body } = await send(steps[1] as WorkedExample, fill);
-
-    expect(status).toBe(steps[1]?.expectedStatus);
-    expect(body).toMatchObject({ resourceType: 'Patient', id: nhs, meta: { versionId: '1' } });
+  it('contribute every clinical type served, subscribe to every topic and filter, and use Tasks and both document paths', () => {
+    const shells = steps.map((s) => s.shell).join('\n');
+    for (const type of clinicalTypes.filter((t) => t !== 'Consent')) {
+      expect(shells, type).toMatch(new RegExp(`"resourceType": "${type}"`));
+    }
+    const explained = steps.map((s) => s.explanation).join('\n');
+    for (const topic of subscriptionTopics) expect(explained).toContain(topic.url);
+    expect(shells).toContain('patient=Patient/');
+    expect(shells).toContain('general-practitioner=');
+    expect(shells).toContain('$FHIR/Task?patient=');
+    expect(shells).toContain('attachment');
+    expect(shells).toContain('$upload-url');
+    expect(shells).toContain('NHSD-Purpose-Of-Use: ETREAT');
   });
-
-  it('3. contributes an allergy, tagged with the practice as contributor', async () => {
-    const { status, body } = await send(steps[2] as WorkedExample, fill);
-
-    expect(status).toBe(steps[2]?.expectedStatus);
-    expect(body).toMatchObject({
-      resourceType: 'AllergyIntolerance',
-      patient: { reference: `Patient/${nhs}` },
-    });
-    expect(JSON.stringify((body.meta as { tag: unknown }).tag)).toContain('A81001');
-  });
-
-  it('4. reads the joined-up record with the patient and the allergy', async () => {
-    const { status, body } = await send(steps[3] as WorkedExample, fill);
-
-    expect(status).toBe(steps[3]?.expectedStatus);
-    const types = (body.entry as { resource: { resourceType: string } }[]).map(
-      (e) => e.resource.resourceType,
-    );
-    expect(types).toEqual(expect.arrayContaining(['Patient', 'AllergyIntolerance']));
-  });
-
-  it('5. subscribes to admissions, and is notified when the patient is admitted', async () => {
-    const { status, body } = await send(steps[4] as WorkedExample, fill);
-    expect(status).toBe(steps[4]?.expectedStatus);
-    expect(body).toMatchObject({ resourceType: 'Subscription', id: expect.any(String) });
-
-    const admission = await fetch(`${sandbox().clients.fhirBase}/Encounter`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${fill.token}`, 'Content-Type': 'application/fhir+json' },
-      body: JSON.stringify({
-        resourceType: 'Encounter',
-        status: 'in-progress',
-        class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
-        subject: { reference: `Patient/${nhs}` },
-        period: { start: new Date().toISOString() },
-      }),
-    });
-    expect(admission.status).toBe(201);
-    await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThan(0);
-    expect(received[0]?.headers['x-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ resourceType: 'Bundle', type: 'history' });
-  }, 40_000);
 });

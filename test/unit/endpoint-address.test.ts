@@ -30,3 +30,9 @@ describe('isPublicAddress', () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 });
+
+describe('isPublicAddress and IPv4-compatible IPv6 (::/96)', () => {
+  it.each(['::127.0.0.1', '::7f00:1', '::10.0.0.1', '::8.8.8.8'])('refuses %s', (address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+});

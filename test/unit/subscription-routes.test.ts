@@ -12,7 +12,7 @@ describe('Subscription routes', () => {
     ['DELETE', `${base}/Subscription/abc`, 'delete'],
     ['GET', `${base}/Subscription/abc/$status`, 'status'],
     ['GET', `${base}/Subscription/$status`, 'status-type'],
-    ['PUT', `${base}/Subscription/abc`, 'update'],
+    ['PUT', `${base}/Subscription/abc`, 'method-not-allowed'],
   ])(
     'send %s %s to the subscriptions function (%s), ahead of the generic {type} routes',
     (method, path, interaction) => {

@@ -99,6 +99,11 @@ export function primitivePattern(type: string): string | undefined {
   return coreDefinitions().primitiveTypes[type] ?? undefined;
 }
 
+/** Whether `type` is an R4 primitive type (`string`, `dateTime`, …). */
+export function isPrimitive(type: string): boolean {
+  return Object.hasOwn(coreDefinitions().primitiveTypes, type);
+}
+
 /** The codes of a required binding's value set, when it was expanded at build time. */
 export function valueSetCodes(url: string): ValueSetCodes | undefined {
   coreDefinitions();
