@@ -49,6 +49,7 @@ const summaries: Record<string, string> = {
   'upload-url': 'A presigned upload URL for a document of up to 100 MB',
   'binary-read': "A stored document's bytes (a redirect to a presigned URL)",
   'safeguarding-value-set': "The deployment's safeguarding codes: a Flag with one raises an alert",
+  launch: 'Open the point-of-care viewer for a person and a patient: a single-use URL valid for 60 seconds',
 };
 
 /** `{a type}` → "an AllergyIntolerance" / "a Patient"; `{type}`, `{The type}` likewise. */
@@ -64,6 +65,8 @@ function summaryFor(interaction: string, type = 'resource'): string {
 
 /** Routes that exist only to refuse a method with 405: not something the API offers. */
 const refusesOnly = (route: RouteDefinition) => route.interaction === 'method-not-allowed';
+/** The viewer's pages answer people in a browser, not supplier systems: of the viewer, only the launch is API. */
+const browserPage = (route: RouteDefinition) => route.function === 'viewer' && route.interaction !== 'launch';
 
 /** Which interactions of the resource-type table a route's interaction needs, to expand `{type}` to a type. */
 function servesType(interaction: string, type: string, definition: ResourceTypeDefinition): boolean {
@@ -94,7 +97,7 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   ];
   const paths: OpenAPIV3_1.PathsObject = {};
 
-  for (const route of routes.filter((r) => !refusesOnly(r))) {
+  for (const route of routes.filter((r) => !refusesOnly(r) && !browserPage(r))) {
     const expansions = route.path.includes('{type}')
       ? Object.entries(types)
           .filter(([type, definition]) => servesType(route.interaction, type, definition))

@@ -82,11 +82,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     expect(
       (await fhirFetch('gp', '/Encounter', { method: 'POST', body: inpatientEncounter(nhs) })).status,
     ).toBe(201);
-    const deadline = Date.now() + 60_000;
     const deadLettered = async () =>
       (await metricsNow()).subscriptions.find((x) => x.id === deadSubscription)?.deadLettered ?? 0;
-    while ((await deadLettered()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    expect(await deadLettered()).toBe(1);
+    await expect.poll(deadLettered, { timeout: 60_000, interval: 500 }).toBe(1);
   }, 120_000);
 
   afterAll(async () => {

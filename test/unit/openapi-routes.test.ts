@@ -50,13 +50,19 @@ describe('the OpenAPI document lists only what the server does', () => {
     }
   });
 
-  it('lists every route that serves something', () => {
+  it("lists every route of the supplier API, and none of the viewer's browser pages but its launch", () => {
     const listed = new Set(
       operations.map(({ path, method }) => `${method} ${matchRoute(method, concrete(path))?.route.path}`),
     );
-    for (const route of routes.filter((r) => r.interaction !== 'method-not-allowed')) {
+    const api = routes.filter(
+      (r) =>
+        r.interaction !== 'method-not-allowed' && (r.function !== 'viewer' || r.interaction === 'launch'),
+    );
+    for (const route of api) {
       expect(listed, `${route.method} ${route.path}`).toContain(`${route.method} ${route.path}`);
     }
+    expect(listed).toContain('POST /viewer/launch');
+    expect([...listed].filter((l) => l.includes('/viewer/') && l !== 'POST /viewer/launch')).toEqual([]);
   });
 
   it('leaves out what Subscription refuses: update, history, $everything', () => {
