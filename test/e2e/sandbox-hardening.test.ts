@@ -55,13 +55,19 @@ describe('CONTRACT §2: a 401 says how to authenticate', () => {
     expect(((await response.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
   });
 
-  it('answers a request with a token that is not valid 401 with WWW-Authenticate: Bearer', async () => {
+  it('answers a request with a token that is not valid 401 with WWW-Authenticate: Bearer error="invalid_token"', async () => {
     const nhs = newNhsNumber();
     const response = await fetch(`${sandbox().clients.fhirBase}/Patient/${nhs}`, {
       headers: { Authorization: 'Bearer not-a-token' },
     });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    // RFC 6750 §3.1, as CONTRACT §2 says: a token was sent, so the challenge names why it failed.
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer\b.*error="invalid_token"/);
+  });
+
+  it('leaves the error out when no token was sent', async () => {
+    const response = await fetch(`${sandbox().clients.fhirBase}/Patient/${newNhsNumber()}`);
+    expect(response.headers.get('www-authenticate')).not.toContain('error=');
   });
 });
 
