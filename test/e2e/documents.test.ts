@@ -13,9 +13,9 @@ import {
 } from '#shared/documents/document-limits';
 import { patientPartition } from '#shared/service/table-design';
 import { linuxExecutable, minimalPdf, sha1Base64, windowsExecutable } from '../support/documents.ts';
-import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { accessToken, sandbox } from '../support/sandbox-client.ts';
 
 type Role = Parameters<typeof fhirFetch>[0];
@@ -47,9 +47,7 @@ const CARE_SETTING = { system: 'http://snomed.info/sct', code: '892931000000107'
 
 async function registeredPatient(): Promise<string> {
   const nhs = newNhsNumber();
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   return nhs;
 }
 

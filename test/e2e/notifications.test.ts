@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyNotificationSignature } from '#shared/notifications/notification-signature';
+import { EVENTUALLY_MS } from '../support/eventually.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -64,7 +65,7 @@ describe('rest-hook notifications', () => {
       method: 'POST',
       body: inpatientEncounter(nhs),
     });
-    await hook.waitFor((r) => r.length > 0, 30_000);
+    await hook.waitFor((r) => r.length > 0);
     const [notification] = hook.received;
 
     expect(admitted.status).toBe(201);
@@ -105,7 +106,9 @@ describe('rest-hook notifications', () => {
       }),
     );
 
-    await fhirFetch('community', '/Flag', { method: 'POST', body: safeguardingFlag(theirs) });
+    expect(
+      (await fhirFetch('community', '/Flag', { method: 'POST', body: safeguardingFlag(theirs) })).status,
+    ).toBe(201);
     const flag = await fhirFetch('community', '/Flag', { method: 'POST', body: safeguardingFlag(ours) });
     await hook.waitFor((r) => r.length > 0);
     // A second flag for our patient arriving shows the first two were matched already: theirs raised nothing.
@@ -134,7 +137,7 @@ describe('rest-hook notifications', () => {
     // The backoff's schedule is unit-tested (delivery-backoff.test.ts); here, the outcome once delivered.
     await expect
       .poll(async () => statusParameter(await status(id), 'events-delivered')?.valueUnsignedInt, {
-        timeout: 30_000,
+        timeout: EVENTUALLY_MS,
       })
       .toBe(1);
     const state = await status(id);
@@ -159,7 +162,7 @@ describe('rest-hook notifications', () => {
     ).toBe(201);
     const deadLetter = async () =>
       (await sandboxQueues()).NotificationDeliveries?.deadLetters.find((d) => d.body.subscriptionId === id);
-    await expect.poll(deadLetter, { timeout: 60_000 }).toBeDefined();
+    await expect.poll(deadLetter, { timeout: EVENTUALLY_MS }).toBeDefined();
     const state = await status(id);
 
     expect(await deadLetter()).toMatchObject({ receiveCount: 10 });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpsSnapshot } from '#local/sandbox-metrics';
+import { EVENTUALLY_MS } from '../support/eventually.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';
@@ -62,7 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     expect((await fhirFetch('gp', '/Condition/no-such-condition')).status).toBe(404);
     expect((await fetch(`${sandbox().clients.fhirBase}/Patient/${nhs}`)).status).toBe(401);
     after = await metricsNow();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -115,7 +116,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     // The page refreshes itself from the sandbox's metrics.
     const shown = await figure('requests');
     await fetch(`${sandbox().clients.fhirBase}/metadata`);
-    await expect.poll(() => figure('requests'), { timeout: 10_000 }).toBeGreaterThan(shown);
+    await expect.poll(() => figure('requests'), { timeout: EVENTUALLY_MS }).toBeGreaterThan(shown);
     await page.screenshot({ path: OPS_SCREENSHOT, fullPage: true });
     await page.close();
   });
@@ -130,7 +131,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     await page.goto(`${sandbox().url}/docs`);
 
     await expect
-      .poll(() => page.locator('.info .title').first().textContent(), { timeout: 15_000 })
+      .poll(() => page.locator('.info .title').first().textContent(), { timeout: EVENTUALLY_MS })
       .toContain('Shared Care Record');
     const info = await page.locator('.info').first().textContent();
     expect(info).toContain('Worked examples');
@@ -154,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
           page
             .locator('.opblock-summary-path')
             .evaluateAll((spans) => spans.map((s) => s.getAttribute('data-path') ?? s.textContent)),
-        { timeout: 10_000 },
+        { timeout: EVENTUALLY_MS },
       )
       .toEqual(expect.arrayContaining(['/FHIR/R4/Patient/{id}', '/FHIR/R4/Patient/{id}/$everything']));
     await page.screenshot({ path: DOCS_PATIENT_SCREENSHOT });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WorkedExample, workedExamples } from '#shared/openapi/worked-examples';
+import { EVENTUALLY_MS } from '../support/eventually.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { clientAssertion, clientFor, sandbox } from '../support/sandbox-client.ts';
 import { rememberPatientDetail } from '../support/test-patients.ts';
@@ -110,8 +111,8 @@ describe('the worked examples of the supplier documentation, run against the san
       }),
     });
     expect(admission.status).toBe(201);
-    await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => received.length, { timeout: EVENTUALLY_MS }).toBeGreaterThan(0);
     expect(received[0]?.headers['x-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ resourceType: 'Bundle', type: 'history' });
-  }, 40_000);
+  });
 });

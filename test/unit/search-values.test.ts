@@ -27,24 +27,19 @@ import {
 import { resourceTypes } from '#shared/service/resource-types';
 import { officialExample } from '../support/fixtures.ts';
 
-/** An official HL7 R4 example resource, typed. */
-function example<T extends Resource>(file: string): T {
-  return officialExample(file) as unknown as T;
-}
-
 function parameter(type: string, name: string): SearchParameterDefinition {
   const found = searchParameter(type, name);
   if (!found) throw new Error(`${type} has no search parameter ${name}`);
   return found;
 }
 
-const observation = example<Observation>('observation-example.json');
-const condition = example<Condition>('condition-example.json');
-const allergy = example<AllergyIntolerance>('allergyintolerance-example.json');
-const flag = example<Flag>('flag-example.json');
-const patient = example<Patient>('patient-example.json');
-const documentReference = example<DocumentReference>('documentreference-example.json');
-const medicationStatement = example<MedicationStatement>('medicationstatementexample1.json');
+const observation = officialExample<Observation>('observation-example.json');
+const condition = officialExample<Condition>('condition-example.json');
+const allergy = officialExample<AllergyIntolerance>('allergyintolerance-example.json');
+const flag = officialExample<Flag>('flag-example.json');
+const patient = officialExample<Patient>('patient-example.json');
+const documentReference = officialExample<DocumentReference>('documentreference-example.json');
+const medicationStatement = officialExample<MedicationStatement>('medicationstatementexample1.json');
 const utc = (text: string) => Date.parse(text);
 
 describe('compileFhirPath', () => {
