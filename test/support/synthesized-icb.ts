@@ -26,17 +26,21 @@ export const cdkJsonContext: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
-// A synth with bundling takes tens of seconds, so each ICB is synthesized once per test run and every infra
-// file reads the same one. The infra project runs its files in one worker without isolation; the cache sits
+// A synth takes seconds, so each ICB is synthesized once per test run and every infra file reads the same one. The infra project runs its files in one worker without isolation; the cache sits
 // on globalThis so it also survives the test runner re-evaluating this module for another file.
 const cacheKey = Symbol.for('shared-care-record.test.synthesized-icbs');
 const holder = globalThis as { [cacheKey]?: Map<string, SynthesizedIcb> };
 holder[cacheKey] ??= new Map();
 const cache = holder[cacheKey];
 
+// The ICBs whose function bundles a test reads (stack.test.ts). Bundling is the slow part of a synth (about
+// 8 s an ICB here) and changes no resource the other tests check, so the other ICBs are synthesized without
+// it; readme-deploy.test.ts runs the real `cdk synth` of every ICB, bundles included.
+const BUNDLED_ICBS: readonly string[] = ['example-icb'];
+
 /**
- * The listed ICB `name`, synthesized as `cdk synth` does it (bundling included) the first time it is asked for
- * in this test run, and the same object every time after. Tests read it and never change it.
+ * The listed ICB `name`, synthesized as `cdk synth` does it the first time it is asked for in this test run,
+ * and the same object every time after. Tests read it and never change it.
  *
  * @example const { template } = synthesizedIcb('example-icb');
  */
@@ -44,7 +48,10 @@ export function synthesizedIcb(name: string): SynthesizedIcb {
   const known = cache.get(name);
   if (known) return known;
   const config = icbConfig(name);
-  const { app, stack } = buildApp({ context: cdkJsonContext }, config);
+  const context = BUNDLED_ICBS.includes(name)
+    ? cdkJsonContext
+    : { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] };
+  const { app, stack } = buildApp({ context }, config);
   const template = Template.fromStack(stack);
   const synthesized: SynthesizedIcb = {
     config,
