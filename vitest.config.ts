@@ -2,9 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // Projects by what their tests need, chosen by folder so a new file lands in the right one. Groups run in
 // order; projects in one group share its workers, so only projects with the same worker count share a group.
+// Sandbox tests wait on pollers that a loaded machine slows down: each test gets room for two of
+// test/support/eventually.ts's waits, and a passing test still ends as soon as its conditions hold.
 const sandboxed = {
   globalSetup: ['test/support/global-setup.ts'],
   setupFiles: ['test/support/sandbox-env.ts'],
+  testTimeout: 240_000,
 };
 
 export default defineConfig({

@@ -11,6 +11,7 @@ import { checks } from './checks.ts';
 import { bundleDir, measureBundles } from './cold-start/bundles.ts';
 import { costModel } from './cost/cost-model.ts';
 import { measureInteractions } from './cpu/cpu.ts';
+import { measureNotificationLatency, writeNotificationLatency } from './events/notification-latency.ts';
 import { measureThroughput } from './http/http-throughput.ts';
 import { measureStorageFloor, requestsPerIteration } from './http/storage-floor.ts';
 import { measurePeakMemory } from './memory/peak-memory.ts';
@@ -47,6 +48,8 @@ try {
   const interactions = await measureInteractions(sandbox, { warmup: 30, iterations: 200, storageSamples: 3 });
   step("The viewer's record page: CPU and bytes per page");
   const viewer = await measureViewerPage(sandbox, { entries: 200, warmup: 20, iterations: 100 });
+  step('Notification latency: admission written to rest-hook delivered');
+  writeNotificationLatency(await measureNotificationLatency(sandbox));
   step('Peak memory of each function under load');
   const paths = Object.fromEntries(
     bundles.filter((b) => b.name !== 'sdk-baseline').map((b) => [b.name, b.path]),

@@ -61,7 +61,9 @@ export async function startDynamoDbLocal(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await Promise.race([
-      waitForPort(port, 20_000),
+      // The port usually opens in about 2 s; a machine loaded by other work can take far longer, and the
+      // wait ends as soon as it opens, so a generous limit costs a normal start nothing.
+      waitForPort(port, 60_000),
       exited.then(() => {
         throw new Error(`DynamoDB Local exited at start: ${stderr.trim()}`);
       }),

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OrganisationRole } from '#shared/access/supplier-client';
-import { officialExample, ukPatient } from '../support/fixtures.ts';
+import { officialExample } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 
 /**
  * CONTRACT §4 as a table, asserted cell by cell over HTTP: for each record (open, or with the patient's
@@ -106,9 +107,7 @@ const encounter = (nhs: string) => ({
 
 async function buildRecord(kind: Record | 'writes') {
   const nhs = newNhsNumber();
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   const condition = (meta?: object) => ({
     ...officialExample('condition-example.json'),
     subject: { reference: `Patient/${nhs}` },
@@ -319,7 +318,7 @@ describe('changes: only the contributor, within its scopes', () => {
     ['gp deletes its own Condition', 'gp', 'gp', 'DELETE', 204],
   ] as const)('%s: %s', async (_name, actor, owner, method, status) => {
     const nhs = newNhsNumber();
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    await registerPatient(nhs);
     const id = await create(owner, {
       ...officialExample('condition-example.json'),
       subject: { reference: `Patient/${nhs}` },
@@ -338,7 +337,7 @@ describe('changes: only the contributor, within its scopes', () => {
 
   it('the auditor, whose scopes are for the audit trail, cannot contribute', async () => {
     const nhs = newNhsNumber();
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    await registerPatient(nhs);
     const response = await fhirFetch('auditor', '/Condition', {
       method: 'POST',
       body: { ...officialExample('condition-example.json'), subject: { reference: `Patient/${nhs}` } },
@@ -348,7 +347,7 @@ describe('changes: only the contributor, within its scopes', () => {
 
   it('contributing never creates a relationship: without one, a contribution is refused', async () => {
     const nhs = newNhsNumber();
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    await registerPatient(nhs);
     expect((await fhirFetch('community', `/Patient/${nhs}`)).status).toBe(403);
     const refused = await fhirFetch('community', '/Condition', {
       method: 'POST',

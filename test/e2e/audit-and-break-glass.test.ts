@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { officialExample, ukPatient } from '../support/fixtures.ts';
+import { EVENTUALLY_MS } from '../support/eventually.ts';
+import { officialExample } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { sandbox } from '../support/sandbox-client.ts';
 
 type AuditEvent = {
@@ -25,9 +27,7 @@ async function auditTrail(role: 'auditor' | 'gp' = 'auditor'): Promise<AuditEven
 }
 
 beforeAll(async () => {
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   const created = await fhirFetch('gp', '/Condition', {
     method: 'POST',
     body: { ...officialExample('condition-example.json'), subject: { reference: `Patient/${nhs}` } },
@@ -38,7 +38,13 @@ beforeAll(async () => {
 
 describe('audit', () => {
   it('records every interaction with the record, refused ones included, naming client, organisation, purpose and patient', async () => {
-    await fhirFetch('gp', `/Condition/${conditionId}`, { headers: { 'NHSD-End-User-Id': '555123456789' } });
+    expect(
+      (
+        await fhirFetch('gp', `/Condition/${conditionId}`, {
+          headers: { 'NHSD-End-User-Id': '555123456789' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await fhirFetch('community', `/Condition/${conditionId}`)).status).toBe(403);
     const trail = await auditTrail();
     const read = trail.find((a) => a.subtype[0]?.code === 'read' && a.outcome === '0');
@@ -120,7 +126,7 @@ describe('break-glass', () => {
         (e) => e['detail-type'] === 'Access.BreakGlass' && e.detail.patient === `Patient/${nhs}`,
       );
     };
-    await expect.poll(breakGlass, { timeout: 30_000 }).toBeDefined();
+    await expect.poll(breakGlass, { timeout: EVENTUALLY_MS }).toBeDefined();
     expect((await breakGlass())?.detail.organisation).toBe('RX2');
   });
 });

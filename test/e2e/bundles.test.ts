@@ -5,6 +5,7 @@ import { openCareContext } from '../support/care-contexts.ts';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { sandbox } from '../support/sandbox-client.ts';
 
 type Entry = {
@@ -99,9 +100,7 @@ describe('transaction Bundles', () => {
 
   it('leaves the table as it was when one entry names a stale version (If-Match)', async () => {
     const nhs = newNhsNumber();
-    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-      201,
-    );
+    await registerPatient(nhs);
     const before = await recordSnapshot(nhs);
     const entries: Entry[] = [
       {
@@ -136,9 +135,7 @@ describe('transaction Bundles', () => {
 
   it('takes 50 creates for one patient in one transaction', async () => {
     const nhs = newNhsNumber();
-    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-      201,
-    );
+    await registerPatient(nhs);
     const entries = Array.from({ length: 50 }, () => ({
       resource: { ...officialExample('observation-example.json'), subject: { reference: `Patient/${nhs}` } },
       request: { method: 'POST', url: 'Observation' },
@@ -156,9 +153,7 @@ describe('transaction Bundles', () => {
 describe('a transaction that would change one resource twice', () => {
   it('is refused with 400 and changes nothing, even when the second change is implied (a pointer superseding another)', async () => {
     const nhs = newNhsNumber();
-    expect(
-      (await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status,
-    ).toBe(201);
+    await registerPatient(nhs, { as: 'acute' });
     await openCareContext('acute', nhs);
     const pointer = (url: string, extra: object = {}) => ({
       resourceType: 'DocumentReference',
@@ -202,9 +197,7 @@ describe('a transaction that would change one resource twice', () => {
 describe('batch Bundles', () => {
   it('runs each entry alone: good ones land, bad ones answer their own OperationOutcome', async () => {
     const nhs = newNhsNumber();
-    expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-      201,
-    );
+    await registerPatient(nhs);
     const entries = [
       {
         resource: { ...officialExample('flag-example.json'), subject: { reference: `Patient/${nhs}` } },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openCareContext } from '../support/care-contexts.ts';
-import { ukPatient } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { inpatientEncounter, safeguardingFlag } from '../support/subscriptions.ts';
 
 type Role = 'gp' | 'gp-other' | 'acute' | 'community' | 'social-care';
@@ -26,9 +27,7 @@ type Task = {
 /** A patient registered at the first practice, with open care contexts at the hospital, the community trust and social care. */
 async function sharedPatient(): Promise<string> {
   const nhs = newNhsNumber();
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   for (const role of ['acute', 'community', 'social-care'] as const) await openCareContext(role, nhs);
   return nhs;
 }
@@ -43,28 +42,20 @@ async function tasksOwnedBy(nhs: string, owner: string, asRole: Role = 'gp'): Pr
   return ((body.entry ?? []) as { resource: Task }[]).map((e) => e.resource);
 }
 
-/** What `probe` answers once `done` holds of it (expect.poll waits, failing after 30 s). */
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  await expect.poll(async () => done(await probe()), { timeout: 30_000 }).toBe(true);
-  return probe();
-}
-
 describe('safeguarding notices', () => {
   it('give one Task to each organisation related to the patient but the one that raised the concern, and none to others', async () => {
     const nhs = await sharedPatient();
 
     const flag = await fhirFetch('acute', '/Flag', { method: 'POST', body: safeguardingFlag(nhs) });
     expect(flag.status).toBe(201);
-    const gp = await eventually(
-      () => tasksOwnedBy(nhs, ODS.gp),
-      (t) => t.length > 0,
+    const [gp] = await Promise.all(
+      (['gp', 'community', 'social-care'] as const).map((role) =>
+        eventually(
+          () => tasksOwnedBy(nhs, ODS[role], role),
+          (t) => t.length > 0,
+        ),
+      ),
     );
-    for (const role of ['community', 'social-care'] as const) {
-      await eventually(
-        () => tasksOwnedBy(nhs, ODS[role], role),
-        (t) => t.length > 0,
-      );
-    }
 
     for (const role of ['gp', 'community', 'social-care'] as const) {
       const tasks = await tasksOwnedBy(nhs, ODS[role], role);
@@ -77,7 +68,7 @@ describe('safeguarding notices', () => {
         owner: { reference: `Organization/${ODS[role]}` },
       });
     }
-    expect(gp[0]?.meta.tag).toEqual([
+    expect(gp?.[0]?.meta.tag).toEqual([
       { system: 'https://fhir.nhs.uk/Id/ods-organization-code', code: ODS.gp },
     ]);
     expect(await tasksOwnedBy(nhs, ODS.acute)).toEqual([]);
@@ -86,7 +77,9 @@ describe('safeguarding notices', () => {
 
   it('are acknowledged by their owner updating the status, and by no one else', async () => {
     const nhs = await sharedPatient();
-    await fhirFetch('acute', '/Flag', { method: 'POST', body: safeguardingFlag(nhs) });
+    expect((await fhirFetch('acute', '/Flag', { method: 'POST', body: safeguardingFlag(nhs) })).status).toBe(
+      201,
+    );
     const [task] = await eventually(
       () => tasksOwnedBy(nhs, ODS.community, 'community'),
       (t) => t.length > 0,
@@ -119,20 +112,23 @@ describe('admission and discharge notices', () => {
       method: 'POST',
       body: inpatientEncounter(nhs),
     });
+    expect(admitted.status).toBe(201);
     const discharged = await fhirFetch('acute', `/Encounter/${admitted.body.id}`, {
       method: 'PUT',
       body: { ...admitted.body, status: 'finished' },
       headers: { 'If-Match': 'W/"1"' },
     });
     expect(discharged.status).toBe(200);
-    const gp = await eventually(
-      () => tasksOwnedBy(nhs, ODS.gp),
-      (t) => t.length >= 2,
-    );
-    const socialCare = await eventually(
-      () => tasksOwnedBy(nhs, ODS['social-care'], 'social-care'),
-      (t) => t.length >= 2,
-    );
+    const [gp, socialCare] = await Promise.all([
+      eventually(
+        () => tasksOwnedBy(nhs, ODS.gp),
+        (t) => t.length >= 2,
+      ),
+      eventually(
+        () => tasksOwnedBy(nhs, ODS['social-care'], 'social-care'),
+        (t) => t.length >= 2,
+      ),
+    ]);
 
     for (const tasks of [gp, socialCare]) {
       expect(tasks).toHaveLength(2);

@@ -14,9 +14,9 @@ import {
 import { patientPartition } from '#shared/service/table-design';
 import { openCareContext } from '../support/care-contexts.ts';
 import { linuxExecutable, minimalPdf, sha1Base64, windowsExecutable } from '../support/documents.ts';
-import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { accessToken, sandbox } from '../support/sandbox-client.ts';
 
 type Role = Parameters<typeof fhirFetch>[0];
@@ -48,9 +48,7 @@ const CARE_SETTING = { system: 'http://snomed.info/sct', code: '892931000000107'
 
 async function registeredPatient(): Promise<string> {
   const nhs = newNhsNumber();
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   // The hospital's outpatient attendance: the relationship its documents are contributed under.
   await openCareContext('acute', nhs);
   return nhs;

@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpsView } from '#local/ops-page';
 import type { OpsSnapshot } from '#local/sandbox-metrics';
+import { EVENTUALLY_MS } from '../support/eventually.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';
@@ -84,7 +85,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     ).toBe(201);
     const deadLettered = async () =>
       (await metricsNow()).subscriptions.find((x) => x.id === deadSubscription)?.deadLettered ?? 0;
-    await expect.poll(deadLettered, { timeout: 60_000, interval: 500 }).toBe(1);
+    await vi.waitFor(async () => expect(await deadLettered()).toBe(1), { timeout: 60_000, interval: 500 });
   }, 120_000);
 
   afterAll(async () => {
@@ -139,7 +140,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     // The page refreshes itself from the sandbox's metrics.
     const shown = await figure('requests');
     await fetch(`${sandbox().clients.fhirBase}/metadata`);
-    await expect.poll(() => figure('requests'), { timeout: 10_000 }).toBeGreaterThan(shown);
+    await expect.poll(() => figure('requests'), { timeout: EVENTUALLY_MS }).toBeGreaterThan(shown);
 
     // The dead letter holds the deployment's dead-letter alarm condition: shown red, with its runbook.
     const deadLetters = page.locator('li[data-alarm="dead-letters"]');
@@ -177,7 +178,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
     await page.goto(`${sandbox().url}/docs`);
 
     await expect
-      .poll(() => page.locator('.info .title').first().textContent(), { timeout: 15_000 })
+      .poll(() => page.locator('.info .title').first().textContent(), { timeout: EVENTUALLY_MS })
       .toContain('Shared Care Record');
     const info = await page.locator('.info').first().textContent();
     expect(info).toContain('Worked examples');
@@ -201,7 +202,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
           page
             .locator('.opblock-summary-path')
             .evaluateAll((spans) => spans.map((s) => s.getAttribute('data-path') ?? s.textContent)),
-        { timeout: 10_000 },
+        { timeout: EVENTUALLY_MS },
       )
       .toEqual(expect.arrayContaining(['/FHIR/R4/Patient/{id}', '/FHIR/R4/Patient/{id}/$everything']));
     await page.screenshot({ path: DOCS_PATIENT_SCREENSHOT });

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCareContext } from '../support/care-contexts.ts';
 import { failure, fhirClient } from '../support/fhir-client.ts';
-import { officialExample, ukPatient } from '../support/fixtures.ts';
+import { officialExample } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 
 type Bundle = {
   resourceType: string;
@@ -29,9 +30,7 @@ async function contribute(
 }
 
 beforeAll(async () => {
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   for (let i = 0; i < 7; i++) {
     ids[`obs${i}`] = await contribute('gp', 'observation-example.json', 'subject', {
       effectiveDateTime: `2024-0${i + 1}-15T10:00:00Z`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { sandbox } from '../support/sandbox-client.ts';
 import { statusParameter, subscriptionBody, TOPIC } from '../support/subscriptions.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -13,9 +13,7 @@ let nhs: string;
 beforeAll(async () => {
   endpoint = await receiver.start();
   nhs = newNhsNumber();
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
 });
 afterAll(() => receiver.stop());
 

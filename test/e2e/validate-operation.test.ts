@@ -6,6 +6,7 @@ import { beyondBaseR4 } from '../support/hl7-validator-cases.ts';
 import { fhirFetch } from '../support/http.ts';
 import { r4ResourceTypeNames, validInstance } from '../support/minimal-r4-instances.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 
 const VALIDATOR = join(import.meta.dirname, '../../../shared/fhir-test-cases/validator');
 
@@ -95,7 +96,7 @@ describe("$validate over HL7's validator cases", () => {
       body: condition,
     });
     expect(hasErrors(unregistered.body)).toBe(true);
-    await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) });
+    await registerPatient(nhs);
     const registered = await fhirFetch('gp', '/Condition/$validate?mode=create', {
       method: 'POST',
       body: condition,

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minimalPdf, sha1Base64 } from '../support/documents.ts';
-import { officialExample, ukPatient } from '../support/fixtures.ts';
+import { officialExample } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { registerPatient } from '../support/registration.ts';
 import { sandboxFault, subscriptionBody } from '../support/subscriptions.ts';
 
 // CONTRACT §4: every interaction with patient data writes an AuditEvent before data is returned, refused ones
@@ -13,9 +14,7 @@ let conditionId = '';
 let binary = '';
 
 beforeAll(async () => {
-  expect((await fhirFetch('gp', `/Patient/${nhs}`, { method: 'PUT', body: ukPatient(nhs) })).status).toBe(
-    201,
-  );
+  await registerPatient(nhs);
   const created = await fhirFetch('gp', '/Condition', {
     method: 'POST',
     body: { ...officialExample('condition-example.json'), subject: { reference: `Patient/${nhs}` } },

@@ -1,27 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { icbConfig } from '#infra/config/icbs';
-import { buildApp, type SharedCareRecordStack } from '#infra/stack';
+import type { IcbConfig } from '#infra/config/types';
+import type { SharedCareRecordStack } from '#infra/stack';
 import { type FunctionName, functions } from '#shared/service/functions';
 import { routes } from '#shared/service/routes';
+import { type CfnResource, synthesizedIcb } from '../support/synthesized-icb.ts';
 
-type CfnResource = { Type: string; Properties: Record<string, unknown> };
-
-const config = icbConfig('example-icb');
-// The documents' infrastructure needs no bundled code: skip esbuild, the slow part of a synth.
-const context = {
-  ...JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context,
-  'aws:cdk:bundling-stacks': [],
-};
+let config: IcbConfig;
 let stack: SharedCareRecordStack;
 let template: Template;
 let resources: Record<string, CfnResource>;
 
+// The example ICB as `cdk synth` builds it, shared with the other infra files.
 beforeAll(() => {
-  ({ stack } = buildApp({ context }, config));
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
+  ({ config, stack, template, resources } = synthesizedIcb('example-icb'));
 });
 
 const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>

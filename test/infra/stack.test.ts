@@ -1,36 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clientRegistry } from '#infra/config/client-registry';
-import { icbConfig } from '#infra/config/icbs';
+import type { IcbConfig } from '#infra/config/types';
 import { API_STAGE_NAME } from '#infra/constructs/service-api';
-import { buildApp, nagPacks, type SharedCareRecordStack } from '#infra/stack';
+import { nagPacks, type SharedCareRecordStack } from '#infra/stack';
 import { DEFINITIONS_FOLDER, definitionsFolder } from '#shared/fhir/definitions/definitions-folder';
 import { eventRules, streamConsumers } from '#shared/service/events';
 import { type FunctionName, functions } from '#shared/service/functions';
 import { gatewayResponses } from '#shared/service/gateway-responses';
 import { routes } from '#shared/service/routes';
 import { tableDesign } from '#shared/service/table-design';
+import { type CfnResource, synthesizedIcb } from '../support/synthesized-icb.ts';
 
-type CfnResource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-
-/** The example ICB, with its own safeguarding codes so the stack's handling of them is visible. */
-const config = { ...icbConfig('example-icb'), safeguardingCodes: ['836881000000105', '1064961000000107'] };
+// The example ICB as `cdk synth` builds it, shared with the other infra files (test/support/synthesized-icb.ts).
 let app: App;
 let stack: SharedCareRecordStack;
 let template: Template;
 let resources: Record<string, CfnResource>;
+let config: IcbConfig;
 
-/** The feature flags `cdk synth` passes from cdk.json, so the tests synthesize what the CLI would. */
-const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
-
-// One real synth, esbuild bundling included, shared by every test: bundling is the slow part.
 beforeAll(() => {
-  ({ app, stack } = buildApp({ context: cdkJsonContext }, config));
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
+  ({ app, stack, template, resources, config } = synthesizedIcb('example-icb'));
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -74,11 +67,25 @@ describe('functions', () => {
     }
   });
 
-  it("gives every function the ICB's safeguarding codes", () => {
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+  it("gives every function the ICB's own safeguarding codes (example-prod-icb lists five)", () => {
+    const prod = synthesizedIcb('example-prod-icb');
+    const fns = Object.values(prod.resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(Object.keys(functions).length);
+    for (const fn of fns) {
       expect(fn.Properties).toMatchObject({
-        Environment: { Variables: { SAFEGUARDING_CODES: '836881000000105,1064961000000107' } },
+        Environment: {
+          Variables: {
+            SAFEGUARDING_CODES: '836881000000105,1064961000000107,878111000000109,342191000000101,225915006',
+          },
+        },
       });
+    }
+  });
+
+  it('leaves the default safeguarding list to the functions when the ICB configures none (example-icb)', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const { Variables: variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
+      expect(variables).not.toHaveProperty('SAFEGUARDING_CODES');
     }
   });
 
@@ -353,12 +360,14 @@ describe('REST API', () => {
     const paths = resourcePaths();
     const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => m.Properties);
     expect(methods).toHaveLength(routes.length);
+    expect(
+      methods.map((m) => `${m.HttpMethod} ${paths.get((m.ResourceId as { Ref: string }).Ref)}`).sort(),
+    ).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
     for (const route of routes) {
       const method = methods.find(
         (m) =>
           m.HttpMethod === route.method && paths.get((m.ResourceId as { Ref: string }).Ref) === route.path,
       );
-      expect(method, `${route.method} ${route.path}`).toBeDefined();
       expect(JSON.stringify(method?.Integration)).toContain(functionId(route.function));
       expect(method?.Integration).toMatchObject({ Type: 'AWS_PROXY' });
       if (route.auth === 'bearer') {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { journalItem } from '#shared/record/journal-entry';
 import { commit } from '#shared/record/record-store';
 import { patientPartition } from '#shared/service/table-design';
+import { EVENTUALLY_MS } from '../support/eventually.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';
 
@@ -20,7 +21,7 @@ async function busState(): Promise<BusState> {
 /** The published event with this id, once it is on the bus. */
 async function publishedEvent(eventId: string): Promise<BusState['published'][number]> {
   const find = async () => (await busState()).published.find((e) => e.detail.eventId === eventId);
-  await expect.poll(find, { timeout: 30_000 }).toBeDefined();
+  await expect.poll(find, { timeout: EVENTUALLY_MS }).toBeDefined();
   return (await find()) as BusState['published'][number];
 }
 

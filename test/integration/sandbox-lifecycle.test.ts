@@ -116,11 +116,12 @@ describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
       Authorization: `Bearer ${await token(clients)}`,
       'Content-Type': 'application/fhir+json',
     };
-    await fetch(`${clients.fhirBase}/Patient/${nhs}`, {
+    const put = await fetch(`${clients.fhirBase}/Patient/${nhs}`, {
       method: 'PUT',
       headers,
       body: JSON.stringify(ukPatient(nhs)),
     });
+    expect(put.status).toBe(201);
     await stop(first);
     const second = await start(dir, port, true);
     try {

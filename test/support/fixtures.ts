@@ -4,9 +4,13 @@ import { rememberPatientDetail } from './test-patients.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../../shared/fhir-test-cases/examples');
 
-/** One of HL7's official R4 example resources, unchanged. */
-export function officialExample(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
+/**
+ * One of HL7's official R4 example resources, unchanged and freshly read, so a test may alter its copy.
+ *
+ * @example const observation = officialExample<Observation>('observation-example.json');
+ */
+export function officialExample<T extends object = Record<string, unknown>>(file: string): T {
+  return JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as T;
 }
 
 /** A UK Core-style Patient registered at `practice`. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { EVENTUALLY_MS } from './eventually.ts';
 
 /** One request a receiver got: its headers, the exact body bytes (as signed) and the body parsed. */
 export interface ReceivedNotification {
@@ -57,7 +58,10 @@ export class WebhookReceiver {
   }
 
   /** Waits until `done` holds of what arrived, failing after `timeoutMs`. */
-  async waitFor(done: (received: ReceivedNotification[]) => boolean, timeoutMs = 30_000): Promise<void> {
+  async waitFor(
+    done: (received: ReceivedNotification[]) => boolean,
+    timeoutMs = EVENTUALLY_MS,
+  ): Promise<void> {
     await expect
       .poll(() => done(this.received), {
         timeout: timeoutMs,

@@ -1,4 +1,4 @@
-import type { DocumentReference, Encounter, Flag, Patient } from '@medplum/fhirtypes';
+import type { Condition, DocumentReference, Encounter, Flag, Patient } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { type ChangeContext, eventsForChange } from '#shared/events/classify-change';
 import { officialExample } from '../support/fixtures.ts';
@@ -199,7 +199,7 @@ describe('documents and other types', () => {
   });
 
   it('a Condition raises nothing', () => {
-    const condition = { ...officialExample('condition-example.json'), id: 'c-1' } as never;
+    const condition = { ...officialExample<Condition>('condition-example.json'), id: 'c-1' } as never;
     expect(eventsForChange(undefined, condition, context)).toEqual([]);
   });
 });

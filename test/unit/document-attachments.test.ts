@@ -4,6 +4,7 @@ import { attachmentSources, binaryIdOf } from '#shared/documents/document-attach
 import { MAX_INLINE_DOCUMENT_BYTES } from '#shared/documents/document-limits';
 import { replacedDocuments } from '#shared/documents/document-supersession';
 import { OperationOutcomeError } from '#shared/fhir/operation-outcome';
+import { refusal } from '../support/refusal.ts';
 
 const BASE = 'https://scr.example.nhs.uk/FHIR/R4';
 const document = (
@@ -20,16 +21,6 @@ const pointerFields: Partial<DocumentReference> = {
   type: { coding: [{ system: 'http://snomed.info/sct', code: '373942005', display: 'Discharge summary' }] },
   category: [{ coding: [{ system: 'http://snomed.info/sct', code: '734163000', display: 'Care plan' }] }],
 };
-
-function refusal(run: () => unknown): OperationOutcomeError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof OperationOutcomeError) return e;
-    throw e;
-  }
-  throw new Error('Expected a refusal');
-}
 
 describe('attachmentSources', () => {
   it('takes base64 data as an inline document, decoded', () => {
@@ -55,7 +46,9 @@ describe('attachmentSources', () => {
   });
 
   it('refuses a pointer without type or category (422)', () => {
-    const e = refusal(() => attachmentSources(document({ url: 'https://ehr.rx1.nhs.uk/docs/123' }), BASE));
+    const e = refusal(OperationOutcomeError, () =>
+      attachmentSources(document({ url: 'https://ehr.rx1.nhs.uk/docs/123' }), BASE),
+    );
     expect(e.status).toBe(422);
     expect(e.issues.map((i) => i.expression?.[0])).toEqual([
       'DocumentReference.type',
@@ -65,19 +58,26 @@ describe('attachmentSources', () => {
 
   it('refuses a url that is not https, and an attachment with no document (422)', () => {
     expect(
-      refusal(() => attachmentSources(document({ url: 'http://ehr.rx1.nhs.uk/1' }, pointerFields), BASE))
-        .status,
+      refusal(OperationOutcomeError, () =>
+        attachmentSources(document({ url: 'http://ehr.rx1.nhs.uk/1' }, pointerFields), BASE),
+      ).status,
     ).toBe(422);
-    expect(refusal(() => attachmentSources(document({ contentType: 'application/pdf' }), BASE)).status).toBe(
-      422,
-    );
+    expect(
+      refusal(OperationOutcomeError, () =>
+        attachmentSources(document({ contentType: 'application/pdf' }), BASE),
+      ).status,
+    ).toBe(422);
   });
 
   it('refuses data and url together, and data that is not base64 (400)', () => {
-    expect(refusal(() => attachmentSources(document({ data: 'aGk=', url: 'Binary/x' }), BASE)).status).toBe(
-      400,
-    );
-    expect(refusal(() => attachmentSources(document({ data: 'not base64!' }), BASE)).status).toBe(400);
+    expect(
+      refusal(OperationOutcomeError, () =>
+        attachmentSources(document({ data: 'aGk=', url: 'Binary/x' }), BASE),
+      ).status,
+    ).toBe(400);
+    expect(
+      refusal(OperationOutcomeError, () => attachmentSources(document({ data: 'not base64!' }), BASE)).status,
+    ).toBe(400);
   });
 
   it('refuses one Binary named by two attachments (422)', () => {
@@ -85,12 +85,14 @@ describe('attachmentSources', () => {
       ...document({ url: 'Binary/abc' }),
       content: [{ attachment: { url: 'Binary/abc' } }, { attachment: { url: `${BASE}/Binary/abc` } }],
     };
-    expect(refusal(() => attachmentSources(twice, BASE)).status).toBe(422);
+    expect(refusal(OperationOutcomeError, () => attachmentSources(twice, BASE)).status).toBe(422);
   });
 
   it('refuses inline data over the inline limit with 413, before decoding it', () => {
     const data = 'A'.repeat(Math.ceil((MAX_INLINE_DOCUMENT_BYTES + 1) / 3) * 4);
-    expect(refusal(() => attachmentSources(document({ data }), BASE)).status).toBe(413);
+    expect(refusal(OperationOutcomeError, () => attachmentSources(document({ data }), BASE)).status).toBe(
+      413,
+    );
   });
 });
 
@@ -121,7 +123,7 @@ describe('replacedDocuments', () => {
       { relatesTo: [{ code: 'replaces', target: { reference: 'DocumentReference/new' } }] },
     );
     const other = document({}, { relatesTo: [{ code: 'replaces', target: { reference: 'Binary/x' } }] });
-    expect(refusal(() => replacedDocuments(self, 'new')).status).toBe(400);
-    expect(refusal(() => replacedDocuments(other, 'new')).status).toBe(400);
+    expect(refusal(OperationOutcomeError, () => replacedDocuments(self, 'new')).status).toBe(400);
+    expect(refusal(OperationOutcomeError, () => replacedDocuments(other, 'new')).status).toBe(400);
   });
 });

@@ -4,17 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '#shared/fhir/operation-outcome';
 import { validateResource } from '#shared/fhir/validation/validate-resource';
+import { officialExample } from '../support/fixtures.ts';
 import { beyondBaseR4, hl7ValidatorCases } from '../support/hl7-validator-cases.ts';
 
 const testCases = join(import.meta.dirname, '../../../shared/fhir-test-cases');
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
-}
-
-/** An HL7 R4 example, copied so that a test can break it. */
-function example<T = Record<string, unknown>>(file: string): T {
-  return readJson(join(testCases, 'examples', file)) as T;
 }
 
 function errors(issues: Issue[]): Issue[] {
@@ -39,7 +35,7 @@ describe('validateResource on HL7 R4 examples', () => {
   const files = readdirSync(join(testCases, 'examples')).filter((f) => f.endsWith('.json'));
 
   it.each(files)('accepts %s with no error', (file) => {
-    const resource = example(file);
+    const resource = officialExample(file);
 
     const found = errors(validateResource(resource));
 
@@ -94,7 +90,9 @@ interface DocumentBundle {
 
 describe('validateResource base rules stated outside the invariants', () => {
   it('refuses a Coding whose system is not an absolute URI', () => {
-    const observation = example<{ code: { coding: { system: string }[] } }>('observation-example.json');
+    const observation = officialExample<{ code: { coding: { system: string }[] } }>(
+      'observation-example.json',
+    );
     (observation.code.coding[0] as { system: string }).system = 'loinc';
 
     expect(onlyError(observation)).toMatchObject({
@@ -104,7 +102,9 @@ describe('validateResource base rules stated outside the invariants', () => {
   });
 
   it('accepts urn:oid: and urn:uuid: code systems', () => {
-    const observation = example<{ code: { coding: { system: string }[] } }>('observation-example.json');
+    const observation = officialExample<{ code: { coding: { system: string }[] } }>(
+      'observation-example.json',
+    );
     (observation.code.coding[0] as { system: string }).system = 'urn:oid:2.16.840.1.113883.6.1';
     observation.code.coding.push({
       system: 'urn:uuid:53fefa32-fcbb-4ff8-8a92-55ee120877b7',
@@ -183,7 +183,7 @@ describe('validateResource base rules stated outside the invariants', () => {
   });
 
   it("checks a contained resource's own required elements (List.status, List.mode)", () => {
-    const condition = example('condition-example.json');
+    const condition = officialExample('condition-example.json');
     condition.contained = [{ resourceType: 'List', id: 'evidence' }];
     condition.evidence = [{ detail: [{ reference: '#evidence' }] }];
 
@@ -198,7 +198,7 @@ describe('validateResource base rules stated outside the invariants', () => {
 
 describe('validateResource rules', () => {
   it('refuses a gender outside the required value set', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.gender = 'banana';
 
     const issue = onlyError(patient);
@@ -208,7 +208,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses a CodeableConcept with no coding from its required value set', () => {
-    const allergy = example<{ clinicalStatus: { coding: { code: string }[] } }>(
+    const allergy = officialExample<{ clinicalStatus: { coding: { code: string }[] } }>(
       'allergyintolerance-example.json',
     );
     (allergy.clinicalStatus.coding[0] as { code: string }).code = 'dormant';
@@ -220,7 +220,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses an element the definition does not have', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.favouriteColour = 'blue';
 
     expect(onlyError(patient)).toMatchObject({
@@ -231,42 +231,42 @@ describe('validateResource rules', () => {
   });
 
   it('refuses an Observation without its required code', () => {
-    const observation = example('observation-example.json');
+    const observation = officialExample('observation-example.json');
     delete observation.code;
 
     expect(onlyError(observation)).toMatchObject({ code: 'required', expression: ['Observation.code'] });
   });
 
   it('refuses an Observation without its required status', () => {
-    const observation = example('observation-example.json');
+    const observation = officialExample('observation-example.json');
     delete observation.status;
 
     expect(onlyError(observation)).toMatchObject({ code: 'required', expression: ['Observation.status'] });
   });
 
   it('refuses a date in the wrong format', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.birthDate = '25/12/1974';
 
     expect(onlyError(patient)).toMatchObject({ code: 'value', expression: ['Patient.birthDate'] });
   });
 
   it('refuses a date that does not exist', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.birthDate = '1974-02-30';
 
     expect(onlyError(patient).diagnostics).toContain('no such day');
   });
 
   it('refuses an empty string', () => {
-    const observation = example<{ code: { text?: string } }>('observation-example.json');
+    const observation = officialExample<{ code: { text?: string } }>('observation-example.json');
     observation.code.text = '';
 
     expect(onlyError(observation)).toMatchObject({ code: 'value', expression: ['Observation.code.text'] });
   });
 
   it('warns of a string that is only whitespace', () => {
-    const observation = example<{ code: { text?: string } }>('observation-example.json');
+    const observation = officialExample<{ code: { text?: string } }>('observation-example.json');
     observation.code.text = '   ';
 
     const issues = validateResource(observation);
@@ -278,28 +278,28 @@ describe('validateResource rules', () => {
   });
 
   it('refuses an array where the element takes a single value', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.gender = ['male'];
 
     expect(onlyError(patient)).toMatchObject({ code: 'structure', expression: ['Patient.gender'] });
   });
 
   it('refuses a single value where FHIR JSON needs an array', () => {
-    const patient = example<{ name: unknown[] }>('patient-example.json');
+    const patient = officialExample<{ name: unknown[] }>('patient-example.json');
     patient.name = patient.name[0] as unknown[];
 
     expect(onlyError(patient)).toMatchObject({ code: 'structure', expression: ['Patient.name'] });
   });
 
   it('refuses two variants of one choice element', () => {
-    const observation = example('observation-example.json');
+    const observation = officialExample('observation-example.json');
     observation.valueString = 'high';
 
     expect(onlyError(observation)).toMatchObject({ code: 'structure', expression: ['Observation.value'] });
   });
 
   it('refuses a failed invariant', () => {
-    const encounter = example<{ period?: { start: string; end: string } }>('encounter-example.json');
+    const encounter = officialExample<{ period?: { start: string; end: string } }>('encounter-example.json');
     encounter.period = { start: '2024-03-02T10:00:00Z', end: '2024-03-01T10:00:00Z' };
 
     expect(onlyError(encounter)).toMatchObject({
@@ -310,14 +310,14 @@ describe('validateResource rules', () => {
   });
 
   it('refuses a failed invariant of the resource itself (obs-6: a value and a dataAbsentReason)', () => {
-    const observation = example('observation-example.json');
+    const observation = officialExample('observation-example.json');
     observation.dataAbsentReason = { text: 'Not measured' };
 
     expect(onlyError(observation)).toMatchObject({ code: 'invariant', expression: ['Observation'] });
   });
 
   it('names the element in an array by its index', () => {
-    const observation = example<{ component?: unknown[]; valueQuantity?: unknown }>(
+    const observation = officialExample<{ component?: unknown[]; valueQuantity?: unknown }>(
       'observation-example.json',
     );
     delete observation.valueQuantity;
@@ -333,7 +333,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses empty objects, empty arrays and null', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.maritalStatus = {};
     patient.photo = [];
     patient.active = null;
@@ -348,7 +348,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses a number given as a string and a boolean given as a string', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.active = 'true';
     patient.multipleBirthInteger = '2';
 
@@ -358,7 +358,7 @@ describe('validateResource rules', () => {
   });
 
   it('checks the primitive extensions of a `_name` twin', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient._gender = { extension: [{ valueString: 'no url' }] };
 
     expect(onlyError(patient)).toMatchObject({
@@ -368,7 +368,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses an Extension with both a value and extensions (ext-1)', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.extension = [
       { url: 'https://example.org/x', valueString: 'a', extension: [{ url: 'y', valueString: 'b' }] },
     ];
@@ -377,14 +377,14 @@ describe('validateResource rules', () => {
   });
 
   it('refuses a reference to a resource type the element does not allow', () => {
-    const observation = example<{ subject: { reference: string } }>('observation-example.json');
+    const observation = officialExample<{ subject: { reference: string } }>('observation-example.json');
     observation.subject.reference = 'Organization/1';
 
     expect(onlyError(observation)).toMatchObject({ expression: ['Observation.subject.reference'] });
   });
 
   it('validates contained resources and their references (ref-1, dom-3)', () => {
-    const condition = example('condition-example.json');
+    const condition = officialExample('condition-example.json');
     condition.contained = [{ resourceType: 'Practitioner', id: 'p1', gender: 'robot' }];
     condition.asserter = { reference: '#p2' };
 
@@ -404,7 +404,7 @@ describe('validateResource rules', () => {
       entry: [
         {
           fullUrl: 'urn:uuid:5d3e3c2a-6b7b-4f6e-8b1a-1f6f0b5e2a11',
-          resource: example('patient-example.json'),
+          resource: officialExample('patient-example.json'),
         },
         {
           fullUrl: 'urn:uuid:0c3a6f5e-9b0d-4a8b-a3c8-6f2d3e4b5a60',
@@ -467,14 +467,14 @@ describe('validateResource rules', () => {
   });
 
   it('refuses narrative with a script', () => {
-    const flag = example<{ text: { div: string } }>('flag-example.json');
+    const flag = officialExample<{ text: { div: string } }>('flag-example.json');
     flag.text.div = '<div xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script>Flag</div>';
 
     expect(onlyError(flag)).toMatchObject({ code: 'value', expression: ['Flag.text.div'] });
   });
 
   it('accepts 5 MB of inline data: the 1 MB limit is for strings, not base64Binary', () => {
-    const document = example<{ content: { attachment: Record<string, unknown> }[] }>(
+    const document = officialExample<{ content: { attachment: Record<string, unknown> }[] }>(
       'documentreference-example.json',
     );
     const bytes = randomBytes(5 * 1024 * 1024);
@@ -487,7 +487,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses base64 with characters outside its alphabet', () => {
-    const document = example<{ content: { attachment: Record<string, unknown> }[] }>(
+    const document = officialExample<{ content: { attachment: Record<string, unknown> }[] }>(
       'documentreference-example.json',
     );
     (document.content[0] as { attachment: Record<string, unknown> }).attachment.data = 'aGVsbG8_';
@@ -499,7 +499,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses an Attachment whose size is not that of its data', () => {
-    const document = example<{ content: { attachment: Record<string, unknown> }[] }>(
+    const document = officialExample<{ content: { attachment: Record<string, unknown> }[] }>(
       'documentreference-example.json',
     );
     Object.assign((document.content[0] as { attachment: Record<string, unknown> }).attachment, {
@@ -511,7 +511,7 @@ describe('validateResource rules', () => {
   });
 
   it('refuses an extension nested 10,000 levels deep with an issue, without overflowing the stack', () => {
-    const patient = example('patient-example.json');
+    const patient = officialExample('patient-example.json');
     patient.extension = [nestedExtension(10_000)];
 
     const issues = validateResource(patient);
@@ -559,7 +559,8 @@ describe('validateResource rules', () => {
     const files = readdirSync(join(testCases, 'examples')).filter((f) => f.endsWith('.json'));
 
     for (const file of files) {
-      for (let i = 0; i < 50; i++) expect(() => validateResource(mutate(example(file)))).not.toThrow();
+      for (let i = 0; i < 50; i++)
+        expect(() => validateResource(mutate(officialExample(file)))).not.toThrow();
     }
   });
 });

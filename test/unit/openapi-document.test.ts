@@ -73,7 +73,9 @@ describe('OpenAPI document', () => {
     );
     expect(operation('POST', `${FHIR_BASE_PATH}/Organization`)).toBeUndefined();
     expect(operation('GET', `${FHIR_BASE_PATH}/Organization/{id}`)?.operationId).toBe('read-Organization');
-    expect(operation('GET', `${FHIR_BASE_PATH}/Patient/{id}/$everything`)).toBeDefined();
+    expect(operation('GET', `${FHIR_BASE_PATH}/Patient/{id}/$everything`)?.operationId).toBe(
+      'everything-Patient',
+    );
     expect(operation('GET', `${FHIR_BASE_PATH}/Condition/{id}/$everything`)).toBeUndefined();
     for (const [type, definition] of Object.entries(resourceTypes)) {
       const reads: readonly string[] = definition.interactions;
@@ -126,9 +128,14 @@ describe('OpenAPI document', () => {
       id: EXAMPLE_NHS_NUMBER,
     });
     const allergy = operation('POST', `${FHIR_BASE_PATH}/AllergyIntolerance`);
+    // The worked example's body: an AllergyIntolerance (penicillin, SNOMED CT 91936005) for the example patient.
     expect(
-      allergy?.requestBody?.content['application/fhir+json']?.examples?.['contribute-an-allergy'],
-    ).toBeDefined();
+      allergy?.requestBody?.content['application/fhir+json']?.examples?.['contribute-an-allergy']?.value,
+    ).toMatchObject({
+      resourceType: 'AllergyIntolerance',
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '91936005' }] },
+      patient: { reference: `Patient/${EXAMPLE_NHS_NUMBER}` },
+    });
     const token = operation('POST', '/oauth2/token');
     expect(
       token?.requestBody?.content['application/x-www-form-urlencoded']?.examples?.['get-a-token']?.value,

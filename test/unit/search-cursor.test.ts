@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '#shared/fhir/operation-outcome';
 import { type CursorBinding, cursorBinding, decodeCursor, encodeCursor } from '#shared/search/search-cursor';
 import { parseSearchRequest } from '#shared/search/search-request';
+import { refusal } from '../support/refusal.ts';
 
 const secret = 'a-test-secret-of-reasonable-length';
 const position = { key: [Date.parse('2024-03-05T10:00:00Z'), null], id: 'obs-17' };
@@ -12,16 +13,6 @@ const request = parseSearchRequest(
 );
 const binding = cursorBinding(request, 'client-gp-1');
 const now = Date.parse('2024-06-01T12:00:00Z');
-
-function refusal(act: () => unknown): BadRequestError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof BadRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadRequestError');
-}
 
 /** The cursor with one character changed to another base64url character. */
 function flipped(cursor: string, at: number): string {
@@ -83,7 +74,7 @@ describe('encodeCursor and decodeCursor', () => {
     const cursor = flipped(encodeCursor(position, binding, secret, { now }), 3);
 
     // act
-    const error = refusal(() => decodeCursor(cursor, binding, secret, { now }));
+    const error = refusal(BadRequestError, () => decodeCursor(cursor, binding, secret, { now }));
 
     // assess
     expect(error.status).toBe(400);
@@ -122,7 +113,7 @@ describe('encodeCursor and decodeCursor', () => {
     const cursor = encodeCursor(position, binding, secret, { now });
 
     // act
-    const error = refusal(() => decodeCursor(cursor, other, secret, { now }));
+    const error = refusal(BadRequestError, () => decodeCursor(cursor, other, secret, { now }));
 
     // assess
     expect(error.message).toBe('invalid or expired paging cursor');
@@ -149,7 +140,7 @@ describe('encodeCursor and decodeCursor', () => {
     const cursor = encodeCursor(position, binding, 'another-secret', { now });
 
     // act
-    const error = refusal(() => decodeCursor(cursor, binding, secret, { now }));
+    const error = refusal(BadRequestError, () => decodeCursor(cursor, binding, secret, { now }));
 
     // assess
     expect(error.status).toBe(400);
@@ -168,7 +159,7 @@ describe('encodeCursor and decodeCursor', () => {
 
     // assess
     if (accepted) expect(decode()).toEqual(position);
-    else expect(refusal(decode).status).toBe(400);
+    else expect(refusal(BadRequestError, decode).status).toBe(400);
   });
 
   it('honours a shorter lifetime', () => {
@@ -176,7 +167,9 @@ describe('encodeCursor and decodeCursor', () => {
     const cursor = encodeCursor(position, binding, secret, { now, ttlSeconds: 60 });
 
     // act
-    const error = refusal(() => decodeCursor(cursor, binding, secret, { now: now + 61_000 }));
+    const error = refusal(BadRequestError, () =>
+      decodeCursor(cursor, binding, secret, { now: now + 61_000 }),
+    );
 
     // assess
     expect(error.status).toBe(400);
@@ -186,7 +179,7 @@ describe('encodeCursor and decodeCursor', () => {
     'refuses the malformed cursor %j',
     (cursor) => {
       // act
-      const error = refusal(() => decodeCursor(cursor, binding, secret, { now }));
+      const error = refusal(BadRequestError, () => decodeCursor(cursor, binding, secret, { now }));
 
       // assess
       expect(error.status).toBe(400);

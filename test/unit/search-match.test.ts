@@ -16,31 +16,26 @@ import { dateMatches, matchesSearch } from '#shared/search/search-match';
 import { parseSearchRequest, type SearchPrefix } from '#shared/search/search-request';
 import { officialExample } from '../support/fixtures.ts';
 
-/** An official HL7 R4 example resource, typed. */
-function example<T extends Resource>(file: string): T {
-  return officialExample(file) as unknown as T;
-}
-
 const nhs = '9000000009';
 const subject = { reference: `Patient/${nhs}` };
-const observation: Observation = { ...example<Observation>('observation-example.json'), subject };
-const condition: Condition = { ...example<Condition>('condition-example.json'), subject };
+const observation: Observation = { ...officialExample<Observation>('observation-example.json'), subject };
+const condition: Condition = { ...officialExample<Condition>('condition-example.json'), subject };
 const allergy: AllergyIntolerance = {
-  ...example<AllergyIntolerance>('allergyintolerance-example.json'),
+  ...officialExample<AllergyIntolerance>('allergyintolerance-example.json'),
   patient: subject,
 };
 const immunization: Immunization = {
-  ...example<Immunization>('immunization-example.json'),
+  ...officialExample<Immunization>('immunization-example.json'),
   patient: subject,
 };
-const encounter: Encounter = { ...example<Encounter>('encounter-example.json'), subject };
-const flag: Flag = { ...example<Flag>('flag-example.json'), subject };
+const encounter: Encounter = { ...officialExample<Encounter>('encounter-example.json'), subject };
+const flag: Flag = { ...officialExample<Flag>('flag-example.json'), subject };
 const documentReference: DocumentReference = {
-  ...example<DocumentReference>('documentreference-example.json'),
+  ...officialExample<DocumentReference>('documentreference-example.json'),
   subject,
 };
-const patient = example<Patient>('patient-example.json');
-const organization = example<Organization>('organization-example.json');
+const patient = officialExample<Patient>('patient-example.json');
+const organization = officialExample<Organization>('organization-example.json');
 
 /** Whether `resource` is found by a search of its own type for the patient with `query`. */
 function finds(resource: Resource, query: Record<string, string>, lastUpdated?: string): boolean {

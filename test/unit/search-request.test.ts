@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '#shared/fhir/operation-outcome';
 import { foldSearchString, parseSearchRequest, type SearchFilter } from '#shared/search/search-request';
+import { refusal } from '../support/refusal.ts';
 
 const nhs = '9000000009';
 const withPatient = (query: Record<string, string[]>) => ({ patient: [`Patient/${nhs}`], ...query });
 
 function filterNamed(filters: SearchFilter[], name: string): SearchFilter | undefined {
   return filters.find((f) => f.parameter.name === name);
-}
-
-function refusal(act: () => unknown): BadRequestError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof BadRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadRequestError');
 }
 
 describe('parseSearchRequest: the patient', () => {
@@ -53,7 +44,7 @@ describe('parseSearchRequest: the patient', () => {
 
   it('refuses a clinical search without a patient, saying a patient is required', () => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', { code: ['1234-5'] }, {}));
+    const error = refusal(BadRequestError, () => parseSearchRequest('Observation', { code: ['1234-5'] }, {}));
 
     // assess
     expect(error.status).toBe(400);
@@ -63,7 +54,7 @@ describe('parseSearchRequest: the patient', () => {
 
   it('names only `patient` where the type has no `subject`', () => {
     // act
-    const error = refusal(() => parseSearchRequest('AllergyIntolerance', {}, {}));
+    const error = refusal(BadRequestError, () => parseSearchRequest('AllergyIntolerance', {}, {}));
 
     // assess
     expect(error.message).toMatch(/give patient=Patient/);
@@ -85,7 +76,7 @@ describe('parseSearchRequest: the patient', () => {
     ['a non-NHS identifier', { 'patient:identifier': [`urn:oid:1.2.3|${nhs}`] }, /nhs-number/],
   ])('refuses %s', (_, query, message) => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', query, {}));
+    const error = refusal(BadRequestError, () => parseSearchRequest('Observation', query, {}));
 
     // assess
     expect(error.message).toMatch(message);
@@ -153,7 +144,9 @@ describe('parseSearchRequest: tokens', () => {
     ['|', /not a token/],
   ])('refuses the malformed token %s, naming the parameter', (text, message) => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ code: [text] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ code: [text] }), {}),
+    );
 
     // assess
     expect(error.message).toMatch(/'code'/);
@@ -172,7 +165,7 @@ describe('parseSearchRequest: other parameter types', () => {
 
   it('refuses :missing other than true or false', () => {
     // act
-    const error = refusal(() =>
+    const error = refusal(BadRequestError, () =>
       parseSearchRequest('Observation', withPatient({ 'encounter:missing': ['yes'] }), {}),
     );
 
@@ -288,7 +281,9 @@ describe('parseSearchRequest: dates', () => {
     ['xx2024', /'xx' is not a prefix/],
   ])('refuses date=%s, saying what is wrong and where', (text, message) => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ date: [text] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ date: [text] }), {}),
+    );
 
     // assess
     expect(error.status).toBe(400);
@@ -300,7 +295,9 @@ describe('parseSearchRequest: dates', () => {
 describe('parseSearchRequest: unknown parameters', () => {
   it('refuses an unknown parameter with a 400 naming it', () => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ colour: ['red'] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ colour: ['red'] }), {}),
+    );
 
     // assess
     expect(error.status).toBe(400);
@@ -322,7 +319,9 @@ describe('parseSearchRequest: unknown parameters', () => {
     ['a parameter of another type', 'vaccine-code'],
   ])('refuses %s unless lenient', (_, key) => {
     // act
-    const strict = refusal(() => parseSearchRequest('Observation', withPatient({ [key]: ['x'] }), {}));
+    const strict = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ [key]: ['x'] }), {}),
+    );
     const lenient = parseSearchRequest('Observation', withPatient({ [key]: ['x'] }), { lenient: true });
 
     // assess
@@ -332,7 +331,7 @@ describe('parseSearchRequest: unknown parameters', () => {
 
   it('still refuses a malformed value of a known parameter when lenient', () => {
     // act
-    const error = refusal(() =>
+    const error = refusal(BadRequestError, () =>
       parseSearchRequest('Observation', withPatient({ date: ['2024-99'] }), { lenient: true }),
     );
 
@@ -365,7 +364,9 @@ describe('parseSearchRequest: result parameters', () => {
 
   it.each(['0', '101', '-1', '2.5', 'ten', '1e2'])('refuses _count=%s', (text) => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ _count: [text] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ _count: [text] }), {}),
+    );
 
     // assess
     expect(error.message).toMatch(/'_count'.*from 1 to 100/);
@@ -398,7 +399,9 @@ describe('parseSearchRequest: result parameters', () => {
 
   it.each(['code', 'status', 'nonsense'])('refuses _sort=%s, listing what can be sorted by', (text) => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ _sort: [text] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ _sort: [text] }), {}),
+    );
 
     // assess
     expect(error.message).toMatch(/cannot sort Observation.*_lastUpdated, date/);
@@ -414,7 +417,9 @@ describe('parseSearchRequest: result parameters', () => {
 
   it('refuses _format=xml', () => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ _format: ['xml'] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ _format: ['xml'] }), {}),
+    );
 
     // assess
     expect(error.issues[0]?.code).toBe('not-supported');
@@ -434,7 +439,9 @@ describe('parseSearchRequest: result parameters', () => {
 
   it('refuses two cursors', () => {
     // act
-    const error = refusal(() => parseSearchRequest('Observation', withPatient({ _cursor: ['a', 'b'] }), {}));
+    const error = refusal(BadRequestError, () =>
+      parseSearchRequest('Observation', withPatient({ _cursor: ['a', 'b'] }), {}),
+    );
 
     // assess
     expect(error.message).toMatch(/'_cursor'.*at most once/);

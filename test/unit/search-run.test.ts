@@ -5,14 +5,9 @@ import { runSearch, type SearchCandidate } from '#shared/search/run-search';
 import { parseSearchRequest } from '#shared/search/search-request';
 import { officialExample } from '../support/fixtures.ts';
 
-/** An official HL7 R4 example resource, typed. */
-function example<T extends Resource>(file: string): T {
-  return officialExample(file) as unknown as T;
-}
-
 const nhs = '9000000009';
 const observation: Observation = {
-  ...example<Observation>('observation-example.json'),
+  ...officialExample<Observation>('observation-example.json'),
   subject: { reference: `Patient/${nhs}` },
 };
 const paging = { secret: 'test-secret', clientId: 'client-gp-1' };

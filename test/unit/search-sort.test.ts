@@ -4,17 +4,15 @@ import { parseSearchRequest } from '#shared/search/search-request';
 import { sortSearchResults } from '#shared/search/search-sort';
 import { officialExample } from '../support/fixtures.ts';
 
-/** An official HL7 R4 example resource, typed. */
-function example<T extends Resource>(file: string): T {
-  return officialExample(file) as unknown as T;
-}
-
 const nhs = '9000000009';
 const observation: Observation = {
-  ...example<Observation>('observation-example.json'),
+  ...officialExample<Observation>('observation-example.json'),
   subject: { reference: `Patient/${nhs}` },
 };
-const flag: Flag = { ...example<Flag>('flag-example.json'), subject: { reference: `Patient/${nhs}` } };
+const flag: Flag = {
+  ...officialExample<Flag>('flag-example.json'),
+  subject: { reference: `Patient/${nhs}` },
+};
 
 function stored(id: string, lastUpdated: string, effectiveDateTime?: string) {
   return { resource: { ...observation, id, effectiveDateTime } as Observation, lastUpdated };

@@ -6,6 +6,7 @@ import {
   SUBSCRIPTION_SECRET_URL,
 } from '#shared/subscriptions/backport';
 import { parseSubscriptionRequest } from '#shared/subscriptions/subscription-request';
+import { refusal } from '../support/refusal.ts';
 
 const ADMISSION = 'https://shared-care-record.org/fhir/SubscriptionTopic/admission';
 
@@ -27,16 +28,6 @@ function subscription(change: Record<string, unknown> = {}, channel: Record<stri
     },
     ...change,
   };
-}
-
-function refusal(act: () => unknown): { status: number; diagnostics: string } {
-  try {
-    act();
-  } catch (e) {
-    if (e instanceof OperationOutcomeError) return { status: e.status, diagnostics: e.message };
-    throw e;
-  }
-  throw new Error('Expected a refusal');
 }
 
 describe('parseSubscriptionRequest', () => {
@@ -132,17 +123,21 @@ describe('parseSubscriptionRequest', () => {
     ],
     ['an end in the past', subscription({ end: '2020-01-01T00:00:00Z' }), 422],
   ])('refuses %s', (_case, body, status) => {
-    expect(refusal(() => parseSubscriptionRequest(body, false)).status).toBe(status);
+    expect(refusal(OperationOutcomeError, () => parseSubscriptionRequest(body, false)).status).toBe(status);
   });
 
   it('accepts http://localhost and http://127.0.0.1 only where local endpoints are allowed', () => {
     for (const endpoint of ['http://localhost:8080/hook', 'http://127.0.0.1:9/hook']) {
       expect(parseSubscriptionRequest(subscription({}, { endpoint }), true).endpoint.local).toBe(true);
-      expect(refusal(() => parseSubscriptionRequest(subscription({}, { endpoint }), false)).status).toBe(422);
+      expect(
+        refusal(OperationOutcomeError, () => parseSubscriptionRequest(subscription({}, { endpoint }), false))
+          .status,
+      ).toBe(422);
     }
     expect(
-      refusal(() => parseSubscriptionRequest(subscription({}, { endpoint: 'http://10.0.0.1/hook' }), true))
-        .status,
+      refusal(OperationOutcomeError, () =>
+        parseSubscriptionRequest(subscription({}, { endpoint: 'http://10.0.0.1/hook' }), true),
+      ).status,
     ).toBe(422);
   });
 });

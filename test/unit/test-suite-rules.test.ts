@@ -21,4 +21,16 @@ describe('the test suite', () => {
     const offenders = files.filter((f) => pattern.test(readFileSync(join(TEST_ROOT, f), 'utf8')));
     expect(offenders.map((f) => relative('.', f))).toEqual([]);
   });
+
+  // One of each, in test/support: a copy in a test file drifts from the others.
+  it.each([
+    ['refusal', /function refusal\b/],
+    ["an example reader (HL7's examples)", /function (example|officialExample)\b/],
+    ['a polling helper', /function (eventually|waitFor|until|pollUntil)\b/],
+  ])('defines %s only in test/support', (_what, pattern) => {
+    const offenders = files.filter(
+      (f) => !f.startsWith('support') && pattern.test(readFileSync(join(TEST_ROOT, f), 'utf8')),
+    );
+    expect(offenders.map((f) => relative('.', f))).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import { OAuthError } from '#shared/access/oauth-error';
 import type { SupplierClient } from '#shared/access/supplier-client';
 import { resetSupplierClients } from '#shared/access/supplier-registry';
 import { grantAccessToken } from '#shared/access/token-request';
+import { refusal } from '../support/refusal.ts';
 
 // CONTRACT §2 is the oracle: the form fields, the assertion's claims, and the OAuth2 error each failure gives.
 const TOKEN_URL = 'https://scr.example/oauth2/token';
@@ -48,14 +49,11 @@ const assertion = (
 ) => new SignJWT(payload).setProtectedHeader({ alg, kid: 'acute-1', typ: 'JWT' }).sign(key);
 
 /** The status and OAuth2 `error` a rejected assertion gives. */
-async function refusal(act: Promise<unknown>): Promise<{ status: number; error: string }> {
-  try {
-    await act;
-  } catch (e) {
-    if (e instanceof OAuthError) return { status: e.status, error: e.error };
-    throw e;
-  }
-  throw new Error('Expected an OAuthError, but it was accepted');
+
+/** The OAuth2 answer a refusal gives: its status and `error` code (CONTRACT §2). */
+async function refused(act: Promise<unknown>): Promise<{ status: number; error: string }> {
+  const { status, error } = await refusal(OAuthError, act);
+  return { status, error };
 }
 
 const verify = (token: string) => verifyClientAssertion(token, TOKEN_URL, NOW);
@@ -71,55 +69,58 @@ describe('client assertions (CONTRACT §2)', () => {
 
   it('refuses an unknown client: 401 invalid_client', async () => {
     const token = await assertion(claims({ iss: 'nobody', sub: 'nobody' }));
-    expect(await refusal(verify(token))).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await refused(verify(token))).toEqual({ status: 401, error: 'invalid_client' });
   });
 
   it('refuses a wrong signature (another key): 401 invalid_client', async () => {
     const token = await assertion(claims(), strangerKeys.privateKey);
-    expect(await refusal(verify(token))).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await refused(verify(token))).toEqual({ status: 401, error: 'invalid_client' });
   });
 
   it('refuses a wrong aud: a 400 error from the contract list', async () => {
     const token = await assertion(claims({ aud: 'https://elsewhere.example/token' }));
-    const { status, error } = await refusal(verify(token));
+    const { status, error } = await refused(verify(token));
     expect(status).toBe(400);
     expect(['invalid_request', 'invalid_grant']).toContain(error);
   });
 
   it('refuses an expired assertion: 400 invalid_grant', async () => {
     const token = await assertion(claims({ exp: nowSeconds - 60 }));
-    expect(await refusal(verify(token))).toEqual({ status: 400, error: 'invalid_grant' });
+    expect(await refused(verify(token))).toEqual({ status: 400, error: 'invalid_grant' });
   });
 
   it('refuses an exp more than 5 minutes ahead: 400 invalid_grant', async () => {
     const token = await assertion(claims({ exp: nowSeconds + 600 }));
-    expect(await refusal(verify(token))).toEqual({ status: 400, error: 'invalid_grant' });
+    expect(await refused(verify(token))).toEqual({ status: 400, error: 'invalid_grant' });
   });
 
   it.each(['jti', 'exp'])('refuses an assertion without %s: 400 invalid_request', async (claim) => {
     const { [claim]: _left, ...rest } = claims();
-    expect(await refusal(verify(await assertion(rest)))).toEqual({ status: 400, error: 'invalid_request' });
+    expect(await refused(verify(await assertion(rest)))).toEqual({
+      status: 400,
+      error: 'invalid_request',
+    });
   });
 
   it('refuses a sub that is not the client id: 400 invalid_request', async () => {
     const token = await assertion(claims({ sub: 'someone-else' }));
-    expect(await refusal(verify(token))).toEqual({ status: 400, error: 'invalid_request' });
+    expect(await refused(verify(token))).toEqual({ status: 400, error: 'invalid_request' });
   });
 
   it('refuses an HS256 assertion keyed with the public key (algorithm confusion)', async () => {
     const secret = createSecretKey(Buffer.from(JSON.stringify(await exportJWK(clientKeys.publicKey))));
-    const { status, error } = await refusal(verify(await assertion(claims(), secret, 'HS256')));
+    const { status, error } = await refused(verify(await assertion(claims(), secret, 'HS256')));
     expect([400, 401]).toContain(status);
     expect(['invalid_request', 'invalid_client']).toContain(error);
   });
 
   it('refuses an unsigned assertion (alg none)', async () => {
-    const { status } = await refusal(verify(new UnsecuredJWT(claims()).encode()));
+    const { status } = await refused(verify(new UnsecuredJWT(claims()).encode()));
     expect([400, 401]).toContain(status);
   });
 
   it('refuses something that is not a JWT: 400 invalid_request', async () => {
-    expect(await refusal(verify('not-a-jwt'))).toEqual({ status: 400, error: 'invalid_request' });
+    expect(await refused(verify('not-a-jwt'))).toEqual({ status: 400, error: 'invalid_request' });
   });
 });
 
@@ -131,7 +132,7 @@ describe('the token request form (CONTRACT §2)', () => {
     ...overrides,
   });
   const grant = async (overrides: Record<string, unknown>) =>
-    refusal(grantAccessToken(await form(overrides), TOKEN_URL, 'https://scr.example'));
+    refused(grantAccessToken(await form(overrides), TOKEN_URL, 'https://scr.example'));
 
   it.each(['grant_type', 'client_assertion_type', 'client_assertion'])(
     'refuses a request without %s: 400 invalid_request',
