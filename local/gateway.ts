@@ -127,7 +127,8 @@ export function createGateway(options: GatewayOptions = {}): Server {
         organisation =
           named && /^[A-Z0-9]{3,10}$/i.test(named)
             ? named.toUpperCase()
-            : String(decision.context?.odsCode ?? '');
+            : // A client acting for one organisation need not name it: that one (CONTRACT §2).
+              String(decision.context?.organisations ?? '').split(' ')[0];
       }
       const handler = await loadHandler(match.route.function);
       const { timeoutSeconds } = functions[match.route.function];

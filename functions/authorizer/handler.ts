@@ -11,7 +11,9 @@ import { logger } from '#shared/observability/powertools';
  * API Gateway token authorizer: verifies the service's own access token, checks its client is still registered
  * (the registry is cached at most `REGISTRY_CACHE_SECONDS`), and passes the client and the token's `exp` on.
  * The policy allows the whole API, because API Gateway caches the decision per token across every route;
- * what a caller may do is decided per request by the functions. A bad token is `Unauthorized` (401).
+ * what a caller may do is decided per request by the functions. No bearer token is `Unauthorized` (API Gateway's
+ * UNAUTHORIZED: 401 `WWW-Authenticate: Bearer`); a token sent but refused is a Deny (ACCESS_DENIED, declared as
+ * 401 with `error="invalid_token"`, as RFC 6750 §3.1 and CONTRACT §2 say).
  * The usage identifier key puts the caller's requests on its own usage plan (per-supplier throttling).
  */
 export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>()
@@ -19,26 +21,38 @@ export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorize
   .handler(async (event) => {
     const token = /^Bearer (.+)$/i.exec(event.authorizationToken ?? '')?.[1];
     if (!token) throw new Error('Unauthorized');
+    const [arn, stage] = event.methodArn.split('/');
+    const api = `${arn}/${stage}/*`;
     let verified: Awaited<ReturnType<typeof verifyAccessToken>>;
     try {
       verified = await verifyAccessToken(token);
     } catch (e) {
       logger.info('Access token refused', { reason: (e as Error).name });
-      throw new Error('Unauthorized');
+      return deny(api);
     }
     const client = await supplierClient(verified.clientId);
     if (!client) {
       logger.info('Access token refused', { reason: 'ClientNotRegistered' });
-      throw new Error('Unauthorized');
+      return deny(api);
     }
-    const [arn, stage] = event.methodArn.split('/');
     return {
       principalId: client.clientId,
       policyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/${stage}/*` }],
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: api }],
       },
       context: authorizerContext(client, verified.exp),
       usageIdentifierKey: usagePlanKey(client.clientId),
     };
   });
+
+/** A refusal of a token that was sent: API Gateway answers it with the ACCESS_DENIED gateway response. */
+function deny(resource: string): APIGatewayAuthorizerResult {
+  return {
+    principalId: 'refused',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }],
+    },
+  };
+}

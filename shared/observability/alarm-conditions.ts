@@ -21,6 +21,8 @@ export const alarmThresholds = {
   outboxIteratorAgeMinutes: 5,
   /** Break-glass uses in an hour above which someone should look (the config's `breakGlassAlarmPerHour`). */
   breakGlassPerHourDefault: 5,
+  /** Relationships started (care contexts claimed) in an hour above which someone should look (the config's). */
+  relationshipStartedPerHourDefault: 50,
 } as const;
 
 /** One runbook of `docs/runbooks/`: what an alarm means, how to confirm it, what to do. */
@@ -39,6 +41,7 @@ export const runbooks = {
   eventDelivery: { id: 'event-delivery', title: 'Events not published or not delivered to a rule target' },
   outboxBehind: { id: 'outbox-behind', title: 'Outbox stream behind' },
   breakGlass: { id: 'break-glass', title: 'Break-glass uses above the hourly threshold' },
+  relationshipStarted: { id: 'relationship-started', title: 'New relationships above the hourly threshold' },
   waf: { id: 'waf-blocks', title: 'Requests blocked by the web ACL' },
 } as const satisfies Record<string, Runbook>;
 
@@ -55,6 +58,7 @@ export function runbookForAlarm(alarmName: string): Runbook | undefined {
     [/Iterator-?Age/i, runbooks.outboxBehind],
     [/FailedInvocation|PublishFailure|EventPublish/i, runbooks.eventDelivery],
     [/BreakGlass/i, runbooks.breakGlass],
+    [/RelationshipStarted/i, runbooks.relationshipStarted],
     [/WebAcl|Blocked/i, runbooks.waf],
   ];
   return rules.find(([pattern]) => pattern.test(alarmName))?.[1];

@@ -121,6 +121,28 @@ function clinicalExamples(patient: string): Record<string, unknown>[] {
       description: 'Review medication at next visit',
       for: subject,
     },
+    // A care context: the practice's episode of diabetes care (the server sets managingOrganization to it).
+    {
+      resourceType: 'EpisodeOfCare',
+      status: 'active',
+      type: [{ coding: [{ system: SNOMED, code: '698360004', display: 'Diabetes care' }] }],
+      patient: subject,
+      period: { start: '2026-01-10' },
+    },
+    // A referral to the community trust: an active ServiceRequest naming it as performer gives it a relationship.
+    {
+      resourceType: 'ServiceRequest',
+      status: 'active',
+      intent: 'order',
+      code: {
+        coding: [
+          { system: SNOMED, code: '308470006', display: 'Referral to diabetic retinopathy screening' },
+        ],
+      },
+      subject,
+      performer: [{ reference: 'Organization/RX2' }],
+      authoredOn: '2026-11-20',
+    },
   ];
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCareContext } from '../support/care-contexts.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -21,6 +22,8 @@ async function subscribedPatient(): Promise<{ nhs: string; id: string }> {
   const nhs = newNhsNumber();
   const { generalPractitioner: _none, ...patient } = ukPatient(nhs);
   expect((await fhirFetch('acute', `/Patient/${nhs}`, { method: 'PUT', body: patient })).status).toBe(201);
+  // Subscribing to a patient needs a relationship: the trust's open outpatient Encounter (CONTRACT §4).
+  await openCareContext('acute', nhs);
   const body = subscriptionBody({ topic: 'admission', filter: `patient=Patient/${nhs}`, endpoint });
   const created = await fhirFetch('acute', '/Subscription', { method: 'POST', body });
   expect(created.status).toBe(201);
