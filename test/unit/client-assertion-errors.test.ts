@@ -4,6 +4,7 @@ import { verifyClientAssertion } from '#shared/access/client-assertion';
 import { OAuthError } from '#shared/access/oauth-error';
 import type { SupplierClient } from '#shared/access/supplier-client';
 import { resetSupplierClients } from '#shared/access/supplier-registry';
+import { refusal } from '../support/refusal.ts';
 
 const TOKEN_URL = 'https://scr.example/oauth2/token';
 const rsa = await generateKeyPair('RS512', { extractable: true });
@@ -23,10 +24,9 @@ const sign = (
     .setExpirationTime('5m')
     .sign(options.key ?? rsa.privateKey);
 
-async function refusal(assertion: Promise<string>): Promise<OAuthError> {
-  const e = await verifyClientAssertion(await assertion, TOKEN_URL).catch((err: unknown) => err);
-  expect(e).toBeInstanceOf(OAuthError);
-  return e as OAuthError;
+/** How the token endpoint refuses the assertion `signed` gives. */
+async function refused(signed: Promise<string>): Promise<OAuthError> {
+  return refusal(OAuthError, verifyClientAssertion(await signed, TOKEN_URL));
 }
 
 beforeAll(async () => {
@@ -48,26 +48,26 @@ afterAll(() => {
 
 describe('client assertion refusals say what to do', () => {
   it('names an unknown kid and the kids that are registered', async () => {
-    const e = await refusal(sign({ kid: 'key-2' }));
+    const e = await refused(sign({ kid: 'key-2' }));
     expect(e.description).toContain("kid 'key-2'");
     expect(e.description).toContain('key-1');
   });
 
   it('names the alg the key is registered for when another is used', async () => {
-    const e = await refusal(sign({ alg: 'RS256', key: rs256.privateKey }));
+    const e = await refused(sign({ alg: 'RS256', key: rs256.privateKey }));
     expect(e.description).toContain('RS256');
     expect(e.description).toContain('RS512');
     expect(e.description).not.toContain('does not verify');
   });
 
   it('says the signature does not verify with the named key, for a key that is not the registered one', async () => {
-    const e = await refusal(sign({ key: otherRsa.privateKey }));
+    const e = await refused(sign({ key: otherRsa.privateKey }));
     expect(e.description).toContain("kid 'key-1'");
     expect(e.description).toMatch(/signature/i);
   });
 
   it('names sub and what it must equal', async () => {
-    const e = await refusal(sign({ sub: 'someone-else' }));
+    const e = await refused(sign({ sub: 'someone-else' }));
     expect(e.description).toContain('sub');
     expect(e.description).toContain("must equal iss, the client id 'pem-supplier'");
   });
