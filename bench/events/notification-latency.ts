@@ -88,7 +88,7 @@ export async function measureNotificationLatency(
       await accessToken(sandbox.clients, 'gp'),
       await accessToken(sandbox.clients, 'acute'),
     ];
-    const nhs = nhsNumbers('950').next().value as string;
+    const nhs = nhsNumbers('955').next().value as string;
     await sandboxFhir(sandbox, gp, { method: 'PUT', path: `/Patient/${nhs}`, body: patient(nhs) }, 201);
     const subscription = {
       resourceType: 'Subscription',
