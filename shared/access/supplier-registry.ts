@@ -1,3 +1,4 @@
+import { tableName } from '../aws/table-name.ts';
 import { REGISTRY_KEY } from '../service/table-design.ts';
 import type { SupplierClient } from './supplier-client.ts';
 
@@ -23,16 +24,28 @@ interface RegistryItem {
 
 /**
  * The DynamoDB SDK, loaded on first use: the authorizer imports this module, and its cold start should not pay
- * for the SDK before the first look-up (the same reason as `shared/aws/s3.ts`).
+ * for the SDK before the first look-up (the same reason as `shared/aws/s3.ts`). Only external packages are
+ * imported here: a bundled module imported lazily would still have its own SDK imports hoisted to the top.
  */
-async function dynamodb() {
-  const [{ documentClient, tableName }, { GetCommand, PutCommand }, { ConditionalCheckFailedException }] =
-    await Promise.all([
-      import('../aws/clients.ts'),
-      import('@aws-sdk/lib-dynamodb'),
-      import('@aws-sdk/client-dynamodb'),
-    ]);
-  return { documentClient, tableName, GetCommand, PutCommand, ConditionalCheckFailedException };
+let sdk:
+  | Promise<{
+      documentClient: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient;
+      GetCommand: typeof import('@aws-sdk/lib-dynamodb').GetCommand;
+      PutCommand: typeof import('@aws-sdk/lib-dynamodb').PutCommand;
+      ConditionalCheckFailedException: typeof import('@aws-sdk/client-dynamodb').ConditionalCheckFailedException;
+    }>
+  | undefined;
+
+function dynamodb() {
+  sdk ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/lib-dynamodb')]).then(
+    ([client, lib]) => ({
+      documentClient: lib.DynamoDBDocumentClient.from(new client.DynamoDBClient({})),
+      GetCommand: lib.GetCommand,
+      PutCommand: lib.PutCommand,
+      ConditionalCheckFailedException: client.ConditionalCheckFailedException,
+    }),
+  );
+  return sdk.then((loaded) => ({ ...loaded, tableName }));
 }
 
 let cached: { clients: Map<string, SupplierClient>; until: number } | undefined;

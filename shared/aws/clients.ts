@@ -14,9 +14,4 @@ export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
 });
 
-/** The record table's name, set by the stack (and by the sandbox). */
-export function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-}
+export { tableName } from './table-name.ts';
