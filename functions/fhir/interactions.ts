@@ -13,6 +13,7 @@ import { type RequestContext, requestContext } from '#shared/http/request-contex
 import { searchQuery } from '#shared/http/search-query';
 import { processBundle } from '#shared/interactions/bundle';
 import { conditionalCreateMatch } from '#shared/interactions/conditional-create';
+import { currentMedications } from '#shared/interactions/current-medications';
 import { everything } from '#shared/interactions/everything';
 import {
   historyBundle,
@@ -113,6 +114,12 @@ export const interactions: Record<string, Interaction> = {
   everything: async (r) => {
     const ctx = context(r);
     return fhirResponse(200, await everything(param(r, 'type'), param(r, 'id'), searchQuery(r.event), ctx));
+  },
+
+  'current-medications': async (r) => {
+    const ctx = context(r);
+    const { type, id } = { type: param(r, 'type'), id: param(r, 'id') };
+    return fhirResponse(200, await currentMedications(type, id, searchQuery(r.event), ctx));
   },
 
   update: async (r) => {

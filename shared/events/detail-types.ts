@@ -5,6 +5,10 @@ export const detailTypes = [
   'Flag.SafeguardingRaised',
   'Patient.Deceased',
   'DocumentReference.Added',
+  'ServiceRequest.Received',
+  'Appointment.Booked',
+  'Appointment.Cancelled',
+  'DiagnosticReport.Added',
   'Access.BreakGlass',
   'Access.RelationshipStarted',
 ] as const;

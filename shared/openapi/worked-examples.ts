@@ -132,7 +132,7 @@ function clinicalExamples(patient: string): Record<string, unknown>[] {
  */
 export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPLE_PRACTICE): WorkedExample[] {
   const patient = `Patient/${nhsNumber}`;
-  const topics = subscriptionTopics.map((t) => `\`${t.url}\` (${t.detailType})`).join(', ');
+  const topics = subscriptionTopics.map((t) => `\`${t.url}\` (${t.detailTypes.join(', ')})`).join(', ');
   const [deliveryQueue] = queues;
   const backoff = deliveryQueue.retryBackoff;
   const patientBody = {
