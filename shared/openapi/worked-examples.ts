@@ -121,6 +121,94 @@ function clinicalExamples(patient: string): Record<string, unknown>[] {
       description: 'Review medication at next visit',
       for: subject,
     },
+    {
+      resourceType: 'EpisodeOfCare',
+      status: 'active',
+      type: [{ coding: [{ system: SNOMED, code: '390906007', display: 'Follow-up encounter' }] }],
+      patient: subject,
+      period: { start: '2026-11-20' },
+    },
+    // What the national services feed the record: prescribing and dispensing (dm+d codes), a referral and the
+    // appointment booked from it, a result, a structured letter, a carer and a care team.
+    {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      medicationCodeableConcept: {
+        coding: [{ system: SNOMED, code: '325278005', display: 'Metformin 500mg tablets' }],
+      },
+      subject,
+      authoredOn: '2026-11-20',
+      dosageInstruction: [{ text: 'One tablet twice a day with food' }],
+    },
+    {
+      resourceType: 'MedicationDispense',
+      status: 'completed',
+      medicationCodeableConcept: {
+        coding: [{ system: 'https://dmd.nhs.uk', code: '325278005', display: 'Metformin 500mg tablets' }],
+      },
+      subject,
+      quantity: { value: 56, unit: 'tablet' },
+      whenHandedOver: '2026-11-21T10:15:00Z',
+    },
+    {
+      resourceType: 'ServiceRequest',
+      status: 'active',
+      intent: 'order',
+      code: { coding: [{ system: SNOMED, code: '183519002', display: 'Referral to cardiology service' }] },
+      subject,
+      // A referral to the community trust: a care context that gives it a relationship (CONTRACT §4).
+      performer: [{ reference: 'Organization/RX2' }],
+    },
+    {
+      resourceType: 'Appointment',
+      status: 'booked',
+      start: '2027-01-12T09:30:00Z',
+      end: '2027-01-12T09:50:00Z',
+      participant: [{ actor: subject, status: 'accepted' }],
+    },
+    {
+      resourceType: 'DiagnosticReport',
+      status: 'final',
+      code: { coding: [{ system: SNOMED, code: '26604007', display: 'Full blood count' }] },
+      subject,
+      conclusion: 'Normal full blood count',
+    },
+    {
+      resourceType: 'Composition',
+      status: 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+      subject,
+      date: '2026-11-20T11:00:00Z',
+      author: [{ display: 'Dr Priya Patel' }],
+      title: 'Clinic letter',
+      section: [
+        {
+          title: 'Plan',
+          text: {
+            status: 'generated',
+            div: '<div xmlns="http://www.w3.org/1999/xhtml">Review in 3 months.</div>',
+          },
+        },
+      ],
+    },
+    {
+      resourceType: 'RelatedPerson',
+      patient: subject,
+      relationship: [
+        {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'DAU' }],
+          text: 'Carer',
+        },
+      ],
+      name: [{ family: 'Example', given: ['Sam'] }],
+    },
+    {
+      resourceType: 'CareTeam',
+      status: 'active',
+      name: 'Diabetes team',
+      subject,
+    },
   ];
 }
 
@@ -413,9 +501,10 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
     },
     {
       id: 'contribute-each-type',
-      title: 'Contribute a condition, medication, observation, immunisation, procedure, care plan and task',
+      title: 'Contribute one resource of each clinical type',
       explanation:
-        'Each clinical type the API serves names its patient in `subject` (or `patient`, or `for` on a Task) and ' +
+        'Each clinical type the API serves names its patient in `subject` (or `patient`, or `for` on a Task, or ' +
+        'a `participant.actor` on an Appointment) and ' +
         'is contributed the same way. Admissions (Encounter), safeguarding (Flag) and documents (DocumentReference) ' +
         'have steps of their own below; a Consent records an objection to sharing (CONTRACT §4).',
       shell: clinicalExamples(patient)
@@ -445,6 +534,26 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
       ].join('\n'),
       expect: ['HTTP 200', 'AllergyIntolerance', 'HTTP 200', '1'],
       requests: [{ method: 'GET', path: fhir(`/${patient}/$everything`) }],
+    },
+    {
+      id: 'current-medications',
+      title: 'What the patient currently takes',
+      explanation:
+        '`$current-medications` answers a `Parameters` with one `medication` per medicine the patient currently ' +
+        'takes, from every organisation: each has its `code` and a `source` for every statement, prescription or ' +
+        'dispensing that says so (its `type`, the contributing `organisation`, its `date` and `status`, and the ' +
+        '`resource` itself). The same medicine from several sources is one entry with several sources (grouped by ' +
+        'its SNOMED CT / dm+d code, else its text). Current means: a MedicationStatement `active` or `intended`; ' +
+        'a MedicationRequest that is an `active` order whose `dispenseRequest.validityPeriod` has not ended; a ' +
+        'MedicationDispense `completed` or `in-progress` handed over within the last 90 days (or its `daysSupply`, ' +
+        'if longer). The access rules are those of `$everything`.',
+      shell: [
+        `curl -sS "$FHIR/${patient}/\\$current-medications" -H "Authorization: Bearer $TOKEN" -o medications.json -w 'HTTP %{http_code}\\n'`,
+        'jq -r \'.parameter[] | select(.name == "medication") | .part[] | select(.name == "code") | .valueCodeableConcept.coding[0].display\' medications.json',
+        'jq -r \'.parameter[] | select(.name == "medication") | [.part[] | select(.name == "source") | .part[] | select(.name == "type") | .valueCode] | sort | join(" ")\' medications.json',
+      ].join('\n'),
+      expect: ['HTTP 200', 'Metformin 500mg tablets', 'MedicationRequest MedicationStatement'],
+      requests: [{ method: 'GET', path: fhir(`/${patient}/$current-medications`) }],
     },
     {
       id: 'subscribe-to-admissions',
