@@ -1,5 +1,6 @@
 import type {
   Appointment,
+  Composition,
   DiagnosticReport,
   DocumentReference,
   Encounter,
@@ -82,6 +83,15 @@ const classifiers: Partial<Record<DetailType, Classifier>> = {
     appointmentEvents(before as Appointment | undefined, after as Appointment, detail, 'booked'),
   'Appointment.Cancelled': (before, after, detail) =>
     appointmentEvents(before as Appointment | undefined, after as Appointment, detail, 'cancelled'),
+  'Composition.DischargeSummaryAdded': (before, after, detail) =>
+    isDischargeSummary(after as Composition) && !isDischargeSummary(before as Composition | undefined)
+      ? [
+          {
+            detailType: 'Composition.DischargeSummaryAdded',
+            detail: withEncounter(detail, after as Composition),
+          },
+        ]
+      : [],
   'DiagnosticReport.Added': (before, after, detail) =>
     isIssuedReport(after as DiagnosticReport) && !isIssuedReport(before as DiagnosticReport | undefined)
       ? [{ detailType: 'DiagnosticReport.Added', detail }]
@@ -123,6 +133,23 @@ const ISSUED_REPORT = ['preliminary', 'final', 'amended', 'corrected', 'appended
 
 function isIssuedReport(r: DiagnosticReport | undefined): boolean {
   return ISSUED_REPORT.includes(r?.status ?? '');
+}
+
+/** LOINC's discharge summary document type. */
+const DISCHARGE_SUMMARY = { system: 'http://loinc.org', code: '18842-5' };
+
+/** A discharge summary that can be relied on: final or amended, not a preliminary draft. */
+function isDischargeSummary(c: Composition | undefined): boolean {
+  const typed = c?.type?.coding?.some(
+    (t) => t.system === DISCHARGE_SUMMARY.system && t.code === DISCHARGE_SUMMARY.code,
+  );
+  return typed === true && (c?.status === 'final' || c?.status === 'amended');
+}
+
+/** The summary's Encounter in its detail: what ties it to that Encounter's `Encounter.Discharged`. */
+function withEncounter(detail: Detail, composition: Composition): Detail {
+  const encounter = composition.encounter?.reference;
+  return encounter ? { ...detail, encounter } : detail;
 }
 
 /** An admission (`in-progress`) or discharge (`finished`) of an inpatient or emergency Encounter. */

@@ -9,6 +9,7 @@ export const detailTypes = [
   'Appointment.Booked',
   'Appointment.Cancelled',
   'DiagnosticReport.Added',
+  'Composition.DischargeSummaryAdded',
   'Access.BreakGlass',
   'Access.RelationshipStarted',
 ] as const;

@@ -133,7 +133,7 @@ export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   MedicationDispense: clinical('subject'),
   Appointment: clinical('participant.actor', { raises: ['Appointment.Booked', 'Appointment.Cancelled'] }),
   DiagnosticReport: clinical('subject', { raises: ['DiagnosticReport.Added'] }),
-  Composition: clinical('subject'),
+  Composition: clinical('subject', { raises: ['Composition.DischargeSummaryAdded'] }),
   RelatedPerson: clinical('patient'),
   CareTeam: clinical('subject'),
   // The audit trail: searchable by those entitled to it, never written or changed through the API.

@@ -31,6 +31,7 @@ export const subscriptionTopics: readonly SubscriptionTopic[] = [
   topic('referral', 'Referral received by an organisation', 'ServiceRequest.Received'),
   topic('appointment', 'Appointment booked or cancelled', 'Appointment.Booked', 'Appointment.Cancelled'),
   topic('result', 'Result or report added', 'DiagnosticReport.Added'),
+  topic('discharge-summary', 'Discharge summary added', 'Composition.DischargeSummaryAdded'),
 ];
 
 /** The topic with this canonical URL, or undefined. */

@@ -294,6 +294,32 @@ describe('a referral, an appointment and a result raise their events and notices
     await receiver.waitFor(() => notified(`ServiceRequest/${second.id}`) === 1);
   }, 90_000);
 
+  it('notifies a discharge summary added, with the Encounter whose discharge it summarises', async () => {
+    const nhs = await registeredPatient();
+    const encounter = await openCareContext('acute', nhs);
+    await subscribe('gp', 'discharge-summary', nhs);
+    const hospital = await fhirClient('acute');
+    const summary = (await hospital.create({
+      resourceType: 'Composition',
+      body: { ...dischargeSummary(nhs, []), encounter: { reference: `Encounter/${encounter}` } } as never,
+    })) as Json;
+    await receiver.waitFor(() => notified(`Composition/${summary.id}`) === 1);
+    // A clinic letter is not a discharge summary: a sentinel summary after it arrives alone.
+    const letter = (await hospital.create({
+      resourceType: 'Composition',
+      body: {
+        ...dischargeSummary(nhs, []),
+        type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+      } as never,
+    })) as Json;
+    const sentinel = (await hospital.create({
+      resourceType: 'Composition',
+      body: dischargeSummary(nhs, []) as never,
+    })) as Json;
+    await receiver.waitFor(() => notified(`Composition/${sentinel.id}`) === 1);
+    expect(notified(`Composition/${letter.id}`)).toBe(0);
+  }, 90_000);
+
   it('notifies an appointment booked and then cancelled, and a result added', async () => {
     const nhs = await registeredPatient();
     await openCareContext('acute', nhs);
