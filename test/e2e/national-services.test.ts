@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PATIENT } from '#local/seed-demo-patient';
 import { openCareContext } from '../support/care-contexts.ts';
 import { failure, fhirClient } from '../support/fhir-client.ts';
 import { officialExample, ukPatient } from '../support/fixtures.ts';
@@ -225,6 +226,33 @@ describe('GET /Patient/{nhs}/$current-medications', () => {
     const listed = JSON.stringify(answer);
     expect(listed).not.toContain(stopped.id as string);
     expect(listed).not.toContain(longAgo.id as string);
+  });
+
+  it("answers for the sandbox's seeded patient: ramipril once, from the GP's statement, the hospital's prescription and the dispensing", async () => {
+    // Read only: the seeded record is shared by every test.
+    const { status, body } = await fhirFetch('gp', `/Patient/${DEMO_PATIENT}/$current-medications`);
+    expect(status).toBe(200);
+    const medicines = (body.parameter as Part[]).filter((p) => p.name === 'medication');
+    const byName = Object.fromEntries(
+      medicines.map((m) => [
+        (partOf(m, 'code')?.valueCodeableConcept as { text: string }).text,
+        (m.part ?? [])
+          .filter((p) => p.name === 'source')
+          .map(
+            (s) =>
+              `${partOf(s, 'type')?.valueCode} ${(partOf(s, 'organisation')?.valueIdentifier as { value: string }).value}`,
+          )
+          .sort(),
+      ]),
+    );
+    expect(byName['Ramipril 5mg capsules']).toEqual([
+      'MedicationDispense A81001',
+      'MedicationRequest RX1',
+      'MedicationStatement A81001',
+    ]);
+    expect(byName['Metformin 500mg modified-release tablets']).toEqual(['MedicationStatement A81001']);
+    // The antibiotic course is completed: not current.
+    expect(Object.keys(byName)).not.toContain('Clarithromycin 500mg tablets');
   });
 
   it('answers 403 to an organisation with no relationship, and leaves out what is restricted to another', async () => {
