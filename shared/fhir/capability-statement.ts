@@ -61,6 +61,9 @@ export function capabilityStatement(
             },
           ]
         : []),
+      ...(type === 'Composition'
+        ? [{ name: 'document', definition: 'http://hl7.org/fhir/OperationDefinition/Composition-document' }]
+        : []),
     ],
   }));
   const statement: CapabilityStatement = {

@@ -43,6 +43,8 @@ const summaries: Record<string, string> = {
   'history-instance': "{The type}'s versions",
   vread: 'Read one version of {a type}',
   everything: "The patient's joined-up record",
+  document:
+    'A structured letter as a whole: a document Bundle of the Composition and what its sections reference',
   'current-medications':
     'What the patient currently takes: one entry per medicine, from every statement, active prescription and recent dispensing, each source named',
   status: "A subscription's delivery status and last event number",
@@ -75,6 +77,7 @@ function servesType(interaction: string, type: string, definition: ResourceTypeD
   const interactions: readonly string[] = definition.interactions;
   if (interaction === 'validate') return interactions.includes('create') || interactions.includes('update');
   if (interaction === 'everything' || interaction === 'current-medications') return type === 'Patient';
+  if (interaction === 'document') return type === 'Composition';
   return interactions.includes(interaction);
 }
 

@@ -411,6 +411,18 @@ describe('a discharge summary submitted as one transaction', () => {
     );
     expect(ids(everything.body as Bundle).sort()).toEqual([prescription, summary].sort());
 
+    // Read as a whole: Composition $document, a document Bundle of the letter, its patient and its entries.
+    const document = (await hospital.operation({
+      resourceType: 'Composition',
+      id: String(summary).split('/')[1] as string,
+      name: '$document',
+      method: 'GET',
+    })) as unknown as Bundle & { type: string; identifier?: unknown; timestamp?: string };
+    expect(document.type).toBe('document');
+    expect(document.identifier).toBeDefined();
+    expect(document.timestamp).toBeDefined();
+    expect(ids(document)).toEqual([summary, `Patient/${nhs}`, prescription]);
+
     // Atomic: a summary that fails validation takes its prescription with it.
     const { title: _, ...untitled } = dischargeSummary(nhs, [uuid(1)]);
     const refused = await failure(hospital.transaction({ body: transaction(untitled) }));
@@ -421,5 +433,30 @@ describe('a discharge summary submitted as one transaction', () => {
       searchParams: { patient: `Patient/${nhs}` },
     })) as Bundle;
     expect(ids(after)).toEqual([prescription]);
+  });
+
+  it('leaves out of the document what is restricted to its contributor, and is 404 for a letter hidden from the caller', async () => {
+    const nhs = await registeredPatient();
+    await openCareContext('acute', nhs);
+    const restricted = { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' };
+    const prescription = await fhirFetch('acute', '/MedicationRequest', {
+      method: 'POST',
+      body: { ...medicationRequest(nhs), meta: { security: [restricted] } },
+    });
+    const letter = await fhirFetch('acute', '/Composition', {
+      method: 'POST',
+      body: dischargeSummary(nhs, [`MedicationRequest/${prescription.body.id}`]),
+    });
+    const path = `/Composition/${letter.body.id}/$document`;
+    expect(ids((await fhirFetch('acute', path)).body as Bundle)).toHaveLength(3);
+    const gpView = await fhirFetch('gp', path);
+    expect(gpView.status).toBe(200);
+    expect(ids(gpView.body as Bundle)).toEqual([`Composition/${letter.body.id}`, `Patient/${nhs}`]);
+
+    const hidden = await fhirFetch('acute', '/Composition', {
+      method: 'POST',
+      body: { ...dischargeSummary(nhs, []), meta: { security: [restricted] } },
+    });
+    expect((await fhirFetch('gp', `/Composition/${hidden.body.id}/$document`)).status).toBe(404);
   });
 });
