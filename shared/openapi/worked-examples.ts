@@ -220,6 +220,45 @@ function clinicalExamples(patient: string): Record<string, unknown>[] {
  */
 export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPLE_PRACTICE): WorkedExample[] {
   const patient = `Patient/${nhsNumber}`;
+  const letterTransaction = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      {
+        fullUrl: 'urn:uuid:6f1d2c3b-0000-4000-8000-000000000001',
+        resource: {
+          resourceType: 'MedicationRequest',
+          status: 'active',
+          intent: 'order',
+          medicationCodeableConcept: {
+            coding: [{ system: SNOMED, code: '318908005', display: 'Ramipril 5mg capsules' }],
+          },
+          subject: { reference: patient },
+          dosageInstruction: [{ text: 'One capsule once a day' }],
+        },
+        request: { method: 'POST', url: 'MedicationRequest' },
+      },
+      {
+        fullUrl: 'urn:uuid:6f1d2c3b-0000-4000-8000-000000000002',
+        resource: {
+          resourceType: 'Composition',
+          status: 'final',
+          type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+          subject: { reference: patient },
+          date: '2026-11-20T11:00:00Z',
+          author: [{ display: 'Dr Priya Patel' }],
+          title: 'Clinic letter: blood pressure review',
+          section: [
+            {
+              title: 'Medication changes',
+              entry: [{ reference: 'urn:uuid:6f1d2c3b-0000-4000-8000-000000000001' }],
+            },
+          ],
+        },
+        request: { method: 'POST', url: 'Composition' },
+      },
+    ],
+  };
   const topics = subscriptionTopics.map((t) => `\`${t.url}\` (${t.detailTypes.join(', ')})`).join(', ');
   const [deliveryQueue] = queues;
   const backoff = deliveryQueue.retryBackoff;
@@ -556,6 +595,25 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
       requests: [{ method: 'GET', path: fhir(`/${patient}/$current-medications`) }],
     },
     {
+      id: 'send-a-structured-letter',
+      title: 'Send a structured letter as one transaction, and read it as a whole',
+      explanation:
+        'A structured letter (a discharge summary, LOINC 18842-5, or a clinic letter) is a `Composition` whose ' +
+        "sections reference the record's resources. Send it with what it references as one `transaction` Bundle " +
+        '(`urn:uuid:` references are resolved; all or nothing), then read it as a whole with `$document`: a ' +
+        '`document` Bundle of the Composition, its patient and the entries you may see. A final discharge summary ' +
+        'raises `Composition.DischargeSummaryAdded`, whose detail names its `encounter`, the same Encounter as the ' +
+        'discharge event it follows.',
+      shell: [
+        curl('POST', '$FHIR', { body: letterTransaction, save: 'letter.json' }),
+        `COMPOSITION=$(jq -r '.entry[1].response.location | split("/") | .[-4:-2] | join("/")' letter.json)`,
+        `curl -sS "$FHIR/$COMPOSITION/\\$document" -H "Authorization: Bearer $TOKEN" -o document.json -w 'HTTP %{http_code}\\n'`,
+        `jq -r '[.type] + [.entry[].resource.resourceType] | join(" ")' document.json`,
+      ].join('\n'),
+      expect: ['HTTP 200', 'HTTP 200', 'document Composition Patient MedicationRequest'],
+      requests: [{ method: 'POST', path: fhir(''), body: letterTransaction }],
+    },
+    {
       id: 'subscribe-to-admissions',
       title: 'Subscribe to admissions',
       explanation:
@@ -678,7 +736,9 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
       explanation:
         'Admissions, discharges and safeguarding concerns give the organisations that should know a `Task` ' +
         '(`status` `requested`, `intent` `order`, `owner` the Organization, `focus` the Encounter or Flag, `for` ' +
-        'the Patient). Find yours by patient and owner; acknowledge one by updating its `status` (with `If-Match`).',
+        'the Patient); a referral (an active ServiceRequest naming your organisation as `performer`) gives you one ' +
+        'whose `focus` is the ServiceRequest, and a relationship with the patient while it is active. Find yours by ' +
+        'patient and owner; acknowledge one by updating its `status` (with `If-Match`).',
       shell: [
         `curl -sS "$FHIR/Task?patient=${patient}&owner=Organization/${practice}" -H "Authorization: Bearer $TOKEN" -o tasks.json -w 'HTTP %{http_code}\\n'`,
         "jq -r '.resourceType' tasks.json",
