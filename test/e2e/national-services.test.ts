@@ -235,12 +235,12 @@ describe('GET /Patient/{nhs}/$current-medications', () => {
     const medicines = (body.parameter as Part[]).filter((p) => p.name === 'medication');
     const byName = Object.fromEntries(
       medicines.map((m) => [
-        (partOf(m, 'code')?.valueCodeableConcept as { text: string }).text,
+        (partOf(m, 'code')?.valueCodeableConcept as { text: string } | undefined)?.text,
         (m.part ?? [])
           .filter((p) => p.name === 'source')
           .map(
             (s) =>
-              `${partOf(s, 'type')?.valueCode} ${(partOf(s, 'organisation')?.valueIdentifier as { value: string }).value}`,
+              `${partOf(s, 'type')?.valueCode} ${(partOf(s, 'organisation')?.valueIdentifier as { value: string } | undefined)?.value}`,
           )
           .sort(),
       ]),
