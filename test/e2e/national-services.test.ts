@@ -124,6 +124,24 @@ describe('what the national services put in a record (issue 18), through fhir-ki
     expect(refused.data.resourceType).toBe('OperationOutcome');
   });
 
+  it('accepts the official R4 Practitioner example as the person a CareTeam names (contained)', async () => {
+    const nhs = await registeredPatient();
+    const { text: _narrative, ...practitioner } = officialExample('practitioner-example.json');
+    const fhir = await fhirClient('gp');
+    const team = careTeam(nhs);
+    const created = (await fhir.create({
+      resourceType: 'CareTeam',
+      body: {
+        ...team,
+        contained: [{ ...practitioner, id: 'gp1' }],
+      } as never,
+    })) as Json;
+    const read = (await fhir.read({ resourceType: 'CareTeam', id: created.id as string })) as unknown as {
+      contained: Json[];
+    };
+    expect(read.contained[0]?.name).toEqual(practitioner.name);
+  });
+
   it('accepts the official R4 CareTeam example once pointed at a registered patient', async () => {
     const nhs = await registeredPatient();
     const example = officialExample('careteam-example.json') as Json & { participant: Json[] };
