@@ -478,3 +478,37 @@ describe('a discharge summary submitted as one transaction', () => {
     expect((await fhirFetch('gp', `/Composition/${hidden.body.id}/$document`)).status).toBe(404);
   });
 });
+
+describe('the CapabilityStatement', () => {
+  it('lists the new types with their search parameters, the operations and the topics', async () => {
+    const { body } = await fhirFetch('gp', '/metadata');
+    type Entry = {
+      type: string;
+      searchParam?: { name: string }[];
+      operation?: { name: string }[];
+      extension?: { valueCanonical?: string }[];
+    };
+    const resources = (body.rest as { resource: Entry[] }[])[0]?.resource ?? [];
+    const byType = (type: string) => resources.find((r) => r.type === type);
+    for (const type of [
+      'MedicationRequest',
+      'MedicationDispense',
+      'Appointment',
+      'DiagnosticReport',
+      'Composition',
+      'RelatedPerson',
+      'CareTeam',
+    ]) {
+      expect(
+        byType(type)?.searchParam?.map((p) => p.name),
+        type,
+      ).toContain('patient');
+    }
+    expect(byType('Patient')?.operation?.map((o) => o.name)).toContain('current-medications');
+    expect(byType('Composition')?.operation?.map((o) => o.name)).toContain('document');
+    const topics = byType('Subscription')?.extension?.map((e) => e.valueCanonical) ?? [];
+    for (const topic of ['referral', 'appointment', 'result', 'discharge-summary']) {
+      expect(topics).toContain(`https://shared-care-record.org/fhir/SubscriptionTopic/${topic}`);
+    }
+  });
+});

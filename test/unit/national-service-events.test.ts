@@ -1,6 +1,8 @@
 import type { Appointment, Composition, DiagnosticReport, ServiceRequest } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { type ChangeContext, eventsForChange } from '#shared/events/classify-change';
+import { BadRequestError } from '#shared/fhir/operation-outcome';
+import { patientOf } from '#shared/fhir/patient-reference';
 import { careNoticeKind, careNoticeTask } from '#shared/notifications/care-notice';
 import { careNoticeRecipients } from '#shared/notifications/care-notice-recipients';
 import type { RecordEvent } from '#shared/notifications/record-event';
@@ -165,5 +167,27 @@ describe('the discharge summary event', () => {
     expect(topicForDetailType('Composition.DischargeSummaryAdded')?.url).toBe(
       'https://shared-care-record.org/fhir/SubscriptionTopic/discharge-summary',
     );
+  });
+});
+
+describe("an Appointment's patient", () => {
+  const withActors = (...references: string[]) =>
+    ({
+      resourceType: 'Appointment',
+      status: 'booked',
+      participant: references.map((reference) => ({ actor: { reference }, status: 'accepted' })),
+    }) as Appointment;
+
+  it('is the participant whose actor is a Patient, among practitioners and locations', () => {
+    expect(patientOf(withActors('Practitioner/p1', 'Patient/9000000009', 'Location/l1'))).toBe('9000000009');
+  });
+
+  it('is required, and only one (400 otherwise)', () => {
+    for (const appointment of [
+      withActors('Practitioner/p1'),
+      withActors('Patient/9000000009', 'Patient/9000000017'),
+    ]) {
+      expect(() => patientOf(appointment)).toThrow(BadRequestError);
+    }
   });
 });
