@@ -277,6 +277,171 @@ function contributions(): [OrganisationRole, Record<string, unknown>][] {
         period: { start: daysAgo(8) },
       },
     ],
+    ...nationalServices(),
+  ];
+}
+
+const LOINC = 'http://loinc.org';
+const dmd = (code: string, display: string) => ({
+  coding: [{ system: 'https://dmd.nhs.uk', code, display }],
+  text: display,
+});
+
+/**
+ * What the national services put in her record (issue 18): the hospital's discharge prescription and summary,
+ * dispensing by her practice (a dispensing practice), a chest X-ray report, a referral and the appointment
+ * booked from it, her carer and her care team. Ramipril is in the GP's statement, the hospital's prescription
+ * and the dispensing: `$current-medications` lists it once with three sources.
+ */
+function nationalServices(): [OrganisationRole, Record<string, unknown>][] {
+  return [
+    [
+      'acute',
+      {
+        resourceType: 'MedicationRequest',
+        subject,
+        status: 'active',
+        intent: 'order',
+        category: [
+          {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category',
+                code: 'discharge',
+              },
+            ],
+          },
+        ],
+        medicationCodeableConcept: snomed('318908005', 'Ramipril 5mg capsules'),
+        authoredOn: daysAgo(14),
+        dosageInstruction: [{ text: 'One capsule once a day' }],
+        dispenseRequest: { quantity: { value: 28, unit: 'capsule' } },
+      },
+    ],
+    [
+      'acute',
+      {
+        resourceType: 'MedicationRequest',
+        subject,
+        status: 'completed',
+        intent: 'order',
+        medicationCodeableConcept: snomed('323509004', 'Clarithromycin 500mg tablets'),
+        authoredOn: daysAgo(21),
+        dosageInstruction: [{ text: 'One tablet twice a day for 5 days' }],
+      },
+    ],
+    [
+      'gp',
+      {
+        resourceType: 'MedicationDispense',
+        subject,
+        status: 'completed',
+        medicationCodeableConcept: dmd('318908005', 'Ramipril 5mg capsules'),
+        quantity: { value: 28, unit: 'capsule' },
+        daysSupply: { value: 28, unit: 'day', system: 'http://unitsofmeasure.org', code: 'd' },
+        whenHandedOver: daysAgo(6),
+      },
+    ],
+    [
+      'acute',
+      {
+        resourceType: 'DiagnosticReport',
+        subject,
+        status: 'final',
+        category: [snomed('363679005', 'Imaging')],
+        code: snomed('399208008', 'Plain chest X-ray'),
+        effectiveDateTime: daysAgo(18),
+        issued: `${daysAgo(18)}T16:40:00Z`,
+        conclusion: 'Right lower lobe consolidation, in keeping with pneumonia.',
+      },
+    ],
+    [
+      'acute',
+      {
+        resourceType: 'Composition',
+        subject,
+        status: 'final',
+        type: { coding: [{ system: LOINC, code: '18842-5', display: 'Discharge summary' }] },
+        date: daysAgo(14),
+        author: [{ display: 'Dr Amara Okafor, Respiratory Medicine' }],
+        title: 'Discharge summary',
+        section: [
+          {
+            title: 'Clinical summary',
+            text: {
+              status: 'generated',
+              div: '<div xmlns="http://www.w3.org/1999/xhtml">Community-acquired pneumonia treated with clarithromycin (penicillin allergy). Discharged home with district nursing follow-up.</div>',
+            },
+          },
+        ],
+      },
+    ],
+    [
+      'gp',
+      {
+        resourceType: 'ServiceRequest',
+        subject,
+        status: 'active',
+        intent: 'order',
+        code: snomed('306237005', 'Referral to respiratory medicine service'),
+        authoredOn: daysAgo(5),
+        performer: [{ reference: 'Organization/RX1' }],
+        reasonCode: [snomed('385093006', 'Community acquired pneumonia')],
+      },
+    ],
+    [
+      'acute',
+      {
+        resourceType: 'Appointment',
+        status: 'booked',
+        serviceType: [snomed('418112009', 'Pulmonary medicine')],
+        description: 'Respiratory clinic follow-up after pneumonia',
+        start: `${daysAgo(-21)}T10:00:00Z`,
+        end: `${daysAgo(-21)}T10:20:00Z`,
+        participant: [{ actor: subject, status: 'accepted' }],
+      },
+    ],
+    [
+      'social-care',
+      {
+        resourceType: 'RelatedPerson',
+        patient: subject,
+        active: true,
+        relationship: [
+          {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
+                code: 'SON',
+                display: 'natural son',
+              },
+            ],
+            text: 'Son, visits at weekends',
+          },
+        ],
+        name: [{ family: 'Oakley', given: ['David'] }],
+        telecom: [{ system: 'phone', value: '07700 900456', use: 'mobile' }],
+      },
+    ],
+    [
+      'community',
+      {
+        resourceType: 'CareTeam',
+        subject,
+        status: 'active',
+        name: 'District nursing team',
+        contained: [
+          { resourceType: 'Practitioner', id: 'dn1', name: [{ family: 'Hughes', given: ['Alison'] }] },
+        ],
+        participant: [
+          {
+            role: [snomed('224571005', 'Community nurse')],
+            member: { reference: '#dn1' },
+            onBehalfOf: { reference: 'Organization/RX2' },
+          },
+        ],
+      },
+    ],
   ];
 }
 

@@ -12,7 +12,9 @@ import { idempotentPost } from '#shared/http/idempotent-post';
 import { type RequestContext, requestContext } from '#shared/http/request-context';
 import { searchQuery } from '#shared/http/search-query';
 import { processBundle } from '#shared/interactions/bundle';
+import { compositionDocument } from '#shared/interactions/composition-document';
 import { conditionalCreateMatch } from '#shared/interactions/conditional-create';
+import { currentMedications } from '#shared/interactions/current-medications';
 import { everything } from '#shared/interactions/everything';
 import {
   historyBundle,
@@ -114,6 +116,15 @@ export const interactions: Record<string, Interaction> = {
     const ctx = context(r);
     return fhirResponse(200, await everything(param(r, 'type'), param(r, 'id'), searchQuery(r.event), ctx));
   },
+
+  'current-medications': async (r) => {
+    const ctx = context(r);
+    const { type, id } = { type: param(r, 'type'), id: param(r, 'id') };
+    return fhirResponse(200, await currentMedications(type, id, searchQuery(r.event), ctx));
+  },
+
+  document: async (r) =>
+    fhirResponse(200, await compositionDocument(param(r, 'type'), param(r, 'id'), context(r))),
 
   update: async (r) => {
     const ctx = context(r);

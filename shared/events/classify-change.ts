@@ -1,4 +1,15 @@
-import type { DocumentReference, Encounter, Flag, Patient, Resource } from '@medplum/fhirtypes';
+import type {
+  Appointment,
+  Composition,
+  DiagnosticReport,
+  DocumentReference,
+  Encounter,
+  Flag,
+  Patient,
+  Resource,
+  ServiceRequest,
+} from '@medplum/fhirtypes';
+import { odsCodeOf } from '../access/care-context.ts';
 import { resourceType } from '../service/resource-types.ts';
 import type { DetailType, OutboxEvent } from './detail-types.ts';
 import { SNOMED_SYSTEM } from './safeguarding-codes.ts';
@@ -66,7 +77,80 @@ const classifiers: Partial<Record<DetailType, Classifier>> = {
     !isCurrentDocument(before as DocumentReference | undefined)
       ? [{ detailType: 'DocumentReference.Added', detail }]
       : [],
+  'ServiceRequest.Received': (before, after, detail) =>
+    referralsReceived(before as ServiceRequest | undefined, after as ServiceRequest, detail),
+  'Appointment.Booked': (before, after, detail) =>
+    appointmentEvents(before as Appointment | undefined, after as Appointment, detail, 'booked'),
+  'Appointment.Cancelled': (before, after, detail) =>
+    appointmentEvents(before as Appointment | undefined, after as Appointment, detail, 'cancelled'),
+  'Composition.DischargeSummaryAdded': (before, after, detail) =>
+    isDischargeSummary(after as Composition) && !isDischargeSummary(before as Composition | undefined)
+      ? [
+          {
+            detailType: 'Composition.DischargeSummaryAdded',
+            detail: withEncounter(detail, after as Composition),
+          },
+        ]
+      : [],
+  'DiagnosticReport.Added': (before, after, detail) =>
+    isIssuedReport(after as DiagnosticReport) && !isIssuedReport(before as DiagnosticReport | undefined)
+      ? [{ detailType: 'DiagnosticReport.Added', detail }]
+      : [],
 };
+
+/**
+ * A referral received: a ServiceRequest becomes active naming organisations as `performer`, one event for each
+ * organisation newly named (its `organisation`), so a re-saved referral is not received twice.
+ */
+function referralsReceived(
+  before: ServiceRequest | undefined,
+  after: ServiceRequest,
+  detail: Detail,
+): OutboxEvent[] {
+  const receivers = (r: ServiceRequest | undefined) =>
+    r?.status === 'active' ? (r.performer ?? []).map(odsCodeOf).filter((c): c is string => !!c) : [];
+  const already = receivers(before);
+  return [...new Set(receivers(after))]
+    .filter((ods) => !already.includes(ods))
+    .map((organisation) => ({ detailType: 'ServiceRequest.Received', detail: { ...detail, organisation } }));
+}
+
+/** An Appointment that has just reached `status` (booked, cancelled), with what it was booked from. */
+function appointmentEvents(
+  before: Appointment | undefined,
+  after: Appointment,
+  detail: Detail,
+  status: 'booked' | 'cancelled',
+): OutboxEvent[] {
+  if (after.status !== status || before?.status === status) return [];
+  const detailType = status === 'booked' ? 'Appointment.Booked' : 'Appointment.Cancelled';
+  const basedOn = (after.basedOn ?? []).flatMap((r) => (r.reference ? [r.reference] : []));
+  return [{ detailType, detail: { ...detail, ...(basedOn.length ? { basedOn } : {}) } }];
+}
+
+/** The statuses in which a report's results can be acted on: issued, whether or not final. */
+const ISSUED_REPORT = ['preliminary', 'final', 'amended', 'corrected', 'appended'];
+
+function isIssuedReport(r: DiagnosticReport | undefined): boolean {
+  return ISSUED_REPORT.includes(r?.status ?? '');
+}
+
+/** LOINC's discharge summary document type. */
+const DISCHARGE_SUMMARY = { system: 'http://loinc.org', code: '18842-5' };
+
+/** A discharge summary that can be relied on: final or amended, not a preliminary draft. */
+function isDischargeSummary(c: Composition | undefined): boolean {
+  const typed = c?.type?.coding?.some(
+    (t) => t.system === DISCHARGE_SUMMARY.system && t.code === DISCHARGE_SUMMARY.code,
+  );
+  return typed === true && (c?.status === 'final' || c?.status === 'amended');
+}
+
+/** The summary's Encounter in its detail: what ties it to that Encounter's `Encounter.Discharged`. */
+function withEncounter(detail: Detail, composition: Composition): Detail {
+  const encounter = composition.encounter?.reference;
+  return encounter ? { ...detail, encounter } : detail;
+}
 
 /** An admission (`in-progress`) or discharge (`finished`) of an inpatient or emergency Encounter. */
 function encounterEvents(

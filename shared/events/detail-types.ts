@@ -5,6 +5,11 @@ export const detailTypes = [
   'Flag.SafeguardingRaised',
   'Patient.Deceased',
   'DocumentReference.Added',
+  'ServiceRequest.Received',
+  'Appointment.Booked',
+  'Appointment.Cancelled',
+  'DiagnosticReport.Added',
+  'Composition.DischargeSummaryAdded',
   'Access.BreakGlass',
   'Access.RelationshipStarted',
 ] as const;

@@ -50,7 +50,19 @@ export function capabilityStatement(
     operation: [
       { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
       ...(type === 'Patient'
-        ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }]
+        ? [
+            { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+            {
+              name: 'current-medications',
+              definition:
+                'https://shared-care-record.org/fhir/OperationDefinition/Patient-current-medications',
+              documentation:
+                'What the patient currently takes, one entry per medicine with every source (statement, prescription, dispensing) and its organisation',
+            },
+          ]
+        : []),
+      ...(type === 'Composition'
+        ? [{ name: 'document', definition: 'http://hl7.org/fhir/OperationDefinition/Composition-document' }]
         : []),
     ],
   }));

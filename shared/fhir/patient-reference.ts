@@ -12,8 +12,7 @@ import { BadRequestError, UnprocessableEntityError } from './operation-outcome.t
 export function patientOf(resource: Resource, fhirBase?: string): string {
   const element = resourceType(resource.resourceType)?.patientReference;
   if (!element) throw new Error(`${resource.resourceType} does not belong to a patient`);
-  const reference = (resource as unknown as Record<string, { reference?: unknown } | undefined>)[element]
-    ?.reference;
+  const reference = referenceAt(resource, element);
   const expression = [`${resource.resourceType}.${element}`];
   if (typeof reference !== 'string') {
     throw new BadRequestError(
@@ -42,6 +41,23 @@ export function patientOf(resource: Resource, fhirBase?: string): string {
     );
   }
   return nhs;
+}
+
+/**
+ * The patient reference at `element`. For an Appointment (`participant.actor`) it is the one participant whose
+ * actor is a Patient: an Appointment names its practitioners and locations there too.
+ */
+function referenceAt(resource: Resource, element: string): unknown {
+  const body = resource as unknown as Record<string, unknown>;
+  if (element !== 'participant.actor')
+    return (body[element] as { reference?: unknown } | undefined)?.reference;
+  const participants = Array.isArray(body.participant)
+    ? (body.participant as { actor?: { reference?: unknown } }[])
+    : [];
+  const patients = participants
+    .map((p) => p?.actor?.reference)
+    .filter((r): r is string => typeof r === 'string' && /(^|\/)Patient\/[^/]+$/.test(r));
+  return new Set(patients).size === 1 ? patients[0] : undefined;
 }
 
 /** `reference` relative to `fhirBase` (scheme and host compared case-insensitively), or undefined if outside it. */

@@ -29,7 +29,7 @@ async function whereIs(type: string, id: string): Promise<{ partition?: string; 
  * audited; resources outside any patient's record (Organization) need only the scope. A resource hidden from
  * the caller is absent: the same 404 as one that never existed, whether or not it was deleted. `seen` tells the read which of the resource's versions the caller may see.
  */
-async function guarded<T>(
+export async function guarded<T>(
   ctx: RequestContext,
   type: string,
   id: string,

@@ -9,7 +9,8 @@ import { organisationsWithCareContext, type RecordRelationships } from './record
  * - a safeguarding concern: every organisation related to the patient — the registered practice and every
  *   organisation with a care context — other than the one that raised it;
  * - an admission or discharge: the registered practice and the related social care organisations, other
- *   than the one that recorded it.
+ *   than the one that recorded it;
+ * - a referral: the organisation it was sent to (the event's `organisation`, a `performer` of the referral).
  * Each must also be allowed to know of the focus (see `mayBeTold`): a restricted Flag, or the patient's
  * objection to sharing, keeps another organisation's resource — and news of it — from them.
  */
@@ -19,11 +20,19 @@ export function careNoticeRecipients(
   event: RecordEvent,
   socialCare: readonly string[],
 ): string[] {
+  const focusType = event.focus.split('/')[0] as string;
+  if (kind === 'referral') {
+    const receiver = event.organisation;
+    return receiver &&
+      receiver !== event.contributor &&
+      mayBeTold(recipient(receiver, focusType), relationships, event)
+      ? [receiver]
+      : [];
+  }
   const practice = relationships.registeredPractice ? [relationships.registeredPractice] : [];
   const withCareContext = organisationsWithCareContext(relationships);
   const related =
     kind === 'safeguarding' ? withCareContext : withCareContext.filter((ods) => socialCare.includes(ods));
-  const focusType = event.focus.split('/')[0] as string;
   return [...new Set([...practice, ...related])].filter(
     (ods) => ods !== event.contributor && mayBeTold(recipient(ods, focusType), relationships, event),
   );

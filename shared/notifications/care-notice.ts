@@ -4,7 +4,7 @@ import type { RecordEvent } from './record-event.ts';
 import { stableUuid } from './stable-uuid.ts';
 
 /** The notices the record gives organisations to act on (CONTRACT §5). */
-export type CareNoticeKind = 'safeguarding' | 'admission' | 'discharge';
+export type CareNoticeKind = 'safeguarding' | 'admission' | 'discharge' | 'referral';
 
 /** The code system of the service's notice Tasks. */
 export const CARE_NOTICE_SYSTEM = 'https://shared-care-record.org/fhir/CodeSystem/care-notice';
@@ -15,6 +15,7 @@ const NOTICES: Record<CareNoticeKind, { display: string; priority: Task['priorit
   safeguarding: { display: 'Safeguarding concern raised', priority: 'urgent' },
   admission: { display: 'Patient admitted', priority: 'routine' },
   discharge: { display: 'Patient discharged', priority: 'routine' },
+  referral: { display: 'Referral received', priority: 'routine' },
 };
 
 /** The notice an event of this detail-type gives, or undefined. */
@@ -22,6 +23,7 @@ export function careNoticeKind(detailType: string): CareNoticeKind | undefined {
   if (detailType === 'Flag.SafeguardingRaised') return 'safeguarding';
   if (detailType === 'Encounter.Admitted') return 'admission';
   if (detailType === 'Encounter.Discharged') return 'discharge';
+  if (detailType === 'ServiceRequest.Received') return 'referral';
   return undefined;
 }
 

@@ -12,6 +12,8 @@ export interface RecordEvent {
   focus: string;
   /** ODS code of the organisation whose change raised it. */
   contributor?: string;
+  /** ODS code of the organisation it is for, when it names one (the receiver of a referral). */
+  organisation?: string;
   occurred: string;
 }
 
@@ -30,6 +32,7 @@ export function recordEvent(event: EventBridgeEvent<string, OutboxEvent['detail'
     nhsNumber,
     focus: detail.focus as string,
     ...(typeof detail.contributor === 'string' ? { contributor: detail.contributor } : {}),
+    ...(typeof detail.organisation === 'string' ? { organisation: detail.organisation } : {}),
     occurred: event.time,
   };
 }

@@ -43,6 +43,10 @@ const summaries: Record<string, string> = {
   'history-instance': "{The type}'s versions",
   vread: 'Read one version of {a type}',
   everything: "The patient's joined-up record",
+  document:
+    'A structured letter as a whole: a document Bundle of the Composition and what its sections reference',
+  'current-medications':
+    'What the patient currently takes: one entry per medicine, from every statement, active prescription and recent dispensing, each source named',
   status: "A subscription's delivery status and last event number",
   'status-type': 'The delivery status of your subscriptions',
   events: 'The notifications of the last 7 days, by event number, to catch up after downtime',
@@ -72,7 +76,8 @@ const browserPage = (route: RouteDefinition) => route.function === 'viewer' && r
 function servesType(interaction: string, type: string, definition: ResourceTypeDefinition): boolean {
   const interactions: readonly string[] = definition.interactions;
   if (interaction === 'validate') return interactions.includes('create') || interactions.includes('update');
-  if (interaction === 'everything') return type === 'Patient';
+  if (interaction === 'everything' || interaction === 'current-medications') return type === 'Patient';
+  if (interaction === 'document') return type === 'Composition';
   return interactions.includes(interaction);
 }
 

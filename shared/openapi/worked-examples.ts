@@ -121,27 +121,93 @@ function clinicalExamples(patient: string): Record<string, unknown>[] {
       description: 'Review medication at next visit',
       for: subject,
     },
-    // A care context: the practice's episode of diabetes care (the server sets managingOrganization to it).
     {
       resourceType: 'EpisodeOfCare',
       status: 'active',
-      type: [{ coding: [{ system: SNOMED, code: '698360004', display: 'Diabetes care' }] }],
+      type: [{ coding: [{ system: SNOMED, code: '390906007', display: 'Follow-up encounter' }] }],
       patient: subject,
-      period: { start: '2026-01-10' },
+      period: { start: '2026-11-20' },
     },
-    // A referral to the community trust: an active ServiceRequest naming it as performer gives it a relationship.
+    // What the national services feed the record: prescribing and dispensing (dm+d codes), a referral and the
+    // appointment booked from it, a result, a structured letter, a carer and a care team.
+    {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      medicationCodeableConcept: {
+        coding: [{ system: SNOMED, code: '325278005', display: 'Metformin 500mg tablets' }],
+      },
+      subject,
+      authoredOn: '2026-11-20',
+      dosageInstruction: [{ text: 'One tablet twice a day with food' }],
+    },
+    {
+      resourceType: 'MedicationDispense',
+      status: 'completed',
+      medicationCodeableConcept: {
+        coding: [{ system: 'https://dmd.nhs.uk', code: '325278005', display: 'Metformin 500mg tablets' }],
+      },
+      subject,
+      quantity: { value: 56, unit: 'tablet' },
+      whenHandedOver: '2026-11-21T10:15:00Z',
+    },
     {
       resourceType: 'ServiceRequest',
       status: 'active',
       intent: 'order',
-      code: {
-        coding: [
-          { system: SNOMED, code: '308470006', display: 'Referral to diabetic retinopathy screening' },
-        ],
-      },
+      code: { coding: [{ system: SNOMED, code: '183519002', display: 'Referral to cardiology service' }] },
       subject,
+      // A referral to the community trust: a care context that gives it a relationship (CONTRACT §4).
       performer: [{ reference: 'Organization/RX2' }],
-      authoredOn: '2026-11-20',
+    },
+    {
+      resourceType: 'Appointment',
+      status: 'booked',
+      start: '2027-01-12T09:30:00Z',
+      end: '2027-01-12T09:50:00Z',
+      participant: [{ actor: subject, status: 'accepted' }],
+    },
+    {
+      resourceType: 'DiagnosticReport',
+      status: 'final',
+      code: { coding: [{ system: SNOMED, code: '26604007', display: 'Full blood count' }] },
+      subject,
+      conclusion: 'Normal full blood count',
+    },
+    {
+      resourceType: 'Composition',
+      status: 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+      subject,
+      date: '2026-11-20T11:00:00Z',
+      author: [{ display: 'Dr Priya Patel' }],
+      title: 'Clinic letter',
+      section: [
+        {
+          title: 'Plan',
+          text: {
+            status: 'generated',
+            div: '<div xmlns="http://www.w3.org/1999/xhtml">Review in 3 months.</div>',
+          },
+        },
+      ],
+    },
+    {
+      resourceType: 'RelatedPerson',
+      patient: subject,
+      relationship: [
+        {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'DAU' }],
+          text: 'Carer',
+        },
+      ],
+      name: [{ family: 'Example', given: ['Sam'] }],
+    },
+    {
+      resourceType: 'CareTeam',
+      status: 'active',
+      name: 'Diabetes team',
+      subject,
     },
   ];
 }
@@ -154,7 +220,46 @@ function clinicalExamples(patient: string): Record<string, unknown>[] {
  */
 export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPLE_PRACTICE): WorkedExample[] {
   const patient = `Patient/${nhsNumber}`;
-  const topics = subscriptionTopics.map((t) => `\`${t.url}\` (${t.detailType})`).join(', ');
+  const letterTransaction = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      {
+        fullUrl: 'urn:uuid:6f1d2c3b-0000-4000-8000-000000000001',
+        resource: {
+          resourceType: 'MedicationRequest',
+          status: 'active',
+          intent: 'order',
+          medicationCodeableConcept: {
+            coding: [{ system: SNOMED, code: '318908005', display: 'Ramipril 5mg capsules' }],
+          },
+          subject: { reference: patient },
+          dosageInstruction: [{ text: 'One capsule once a day' }],
+        },
+        request: { method: 'POST', url: 'MedicationRequest' },
+      },
+      {
+        fullUrl: 'urn:uuid:6f1d2c3b-0000-4000-8000-000000000002',
+        resource: {
+          resourceType: 'Composition',
+          status: 'final',
+          type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+          subject: { reference: patient },
+          date: '2026-11-20T11:00:00Z',
+          author: [{ display: 'Dr Priya Patel' }],
+          title: 'Clinic letter: blood pressure review',
+          section: [
+            {
+              title: 'Medication changes',
+              entry: [{ reference: 'urn:uuid:6f1d2c3b-0000-4000-8000-000000000001' }],
+            },
+          ],
+        },
+        request: { method: 'POST', url: 'Composition' },
+      },
+    ],
+  };
+  const topics = subscriptionTopics.map((t) => `\`${t.url}\` (${t.detailTypes.join(', ')})`).join(', ');
   const [deliveryQueue] = queues;
   const backoff = deliveryQueue.retryBackoff;
   const patientBody = {
@@ -435,9 +540,10 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
     },
     {
       id: 'contribute-each-type',
-      title: 'Contribute a condition, medication, observation, immunisation, procedure, care plan and task',
+      title: 'Contribute one resource of each clinical type',
       explanation:
-        'Each clinical type the API serves names its patient in `subject` (or `patient`, or `for` on a Task) and ' +
+        'Each clinical type the API serves names its patient in `subject` (or `patient`, or `for` on a Task, or ' +
+        'a `participant.actor` on an Appointment) and ' +
         'is contributed the same way. Admissions (Encounter), safeguarding (Flag) and documents (DocumentReference) ' +
         'have steps of their own below; a Consent records an objection to sharing (CONTRACT §4).',
       shell: clinicalExamples(patient)
@@ -467,6 +573,45 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
       ].join('\n'),
       expect: ['HTTP 200', 'AllergyIntolerance', 'HTTP 200', '1'],
       requests: [{ method: 'GET', path: fhir(`/${patient}/$everything`) }],
+    },
+    {
+      id: 'current-medications',
+      title: 'What the patient currently takes',
+      explanation:
+        '`$current-medications` answers a `Parameters` with one `medication` per medicine the patient currently ' +
+        'takes, from every organisation: each has its `code` and a `source` for every statement, prescription or ' +
+        'dispensing that says so (its `type`, the contributing `organisation`, its `date` and `status`, and the ' +
+        '`resource` itself). The same medicine from several sources is one entry with several sources (grouped by ' +
+        'its SNOMED CT / dm+d code, else its text). Current means: a MedicationStatement `active` or `intended`; ' +
+        'a MedicationRequest that is an `active` order whose `dispenseRequest.validityPeriod` has not ended; a ' +
+        'MedicationDispense `completed` or `in-progress` handed over within the last 90 days (or its `daysSupply`, ' +
+        'if longer). The access rules are those of `$everything`.',
+      shell: [
+        `curl -sS "$FHIR/${patient}/\\$current-medications" -H "Authorization: Bearer $TOKEN" -o medications.json -w 'HTTP %{http_code}\\n'`,
+        'jq -r \'.parameter[] | select(.name == "medication") | .part[] | select(.name == "code") | .valueCodeableConcept.coding[0].display\' medications.json',
+        'jq -r \'.parameter[] | select(.name == "medication") | [.part[] | select(.name == "source") | .part[] | select(.name == "type") | .valueCode] | sort | join(" ")\' medications.json',
+      ].join('\n'),
+      expect: ['HTTP 200', 'Metformin 500mg tablets', 'MedicationRequest MedicationStatement'],
+      requests: [{ method: 'GET', path: fhir(`/${patient}/$current-medications`) }],
+    },
+    {
+      id: 'send-a-structured-letter',
+      title: 'Send a structured letter as one transaction, and read it as a whole',
+      explanation:
+        'A structured letter (a discharge summary, LOINC 18842-5, or a clinic letter) is a `Composition` whose ' +
+        "sections reference the record's resources. Send it with what it references as one `transaction` Bundle " +
+        '(`urn:uuid:` references are resolved; all or nothing), then read it as a whole with `$document`: a ' +
+        '`document` Bundle of the Composition, its patient and the entries you may see. A final discharge summary ' +
+        'raises `Composition.DischargeSummaryAdded`, whose detail names its `encounter`, the same Encounter as the ' +
+        'discharge event it follows.',
+      shell: [
+        curl('POST', '$FHIR', { body: letterTransaction, save: 'letter.json' }),
+        `COMPOSITION=$(jq -r '.entry[1].response.location | split("/") | .[-4:-2] | join("/")' letter.json)`,
+        `curl -sS "$FHIR/$COMPOSITION/\\$document" -H "Authorization: Bearer $TOKEN" -o document.json -w 'HTTP %{http_code}\\n'`,
+        `jq -r '[.type] + [.entry[].resource.resourceType] | join(" ")' document.json`,
+      ].join('\n'),
+      expect: ['HTTP 200', 'HTTP 200', 'document Composition Patient MedicationRequest'],
+      requests: [{ method: 'POST', path: fhir(''), body: letterTransaction }],
     },
     {
       id: 'subscribe-to-admissions',
@@ -591,7 +736,9 @@ export function workedExamples(nhsNumber = EXAMPLE_NHS_NUMBER, practice = EXAMPL
       explanation:
         'Admissions, discharges and safeguarding concerns give the organisations that should know a `Task` ' +
         '(`status` `requested`, `intent` `order`, `owner` the Organization, `focus` the Encounter or Flag, `for` ' +
-        'the Patient). Find yours by patient and owner; acknowledge one by updating its `status` (with `If-Match`).',
+        'the Patient); a referral (an active ServiceRequest naming your organisation as `performer`) gives you one ' +
+        'whose `focus` is the ServiceRequest, and a relationship with the patient while it is active. Find yours by ' +
+        'patient and owner; acknowledge one by updating its `status` (with `If-Match`).',
       shell: [
         `curl -sS "$FHIR/Task?patient=${patient}&owner=Organization/${practice}" -H "Authorization: Bearer $TOKEN" -o tasks.json -w 'HTTP %{http_code}\\n'`,
         "jq -r '.resourceType' tasks.json",

@@ -25,7 +25,7 @@ export const eventRules: EventRuleDefinition[] = [
     name: 'SubscriptionNotifications',
     description:
       'Every event a subscription topic names, to be matched to subscriptions and queued for delivery',
-    pattern: { source: [EVENT_SOURCE], 'detail-type': subscriptionTopics.map((t) => t.detailType) },
+    pattern: { source: [EVENT_SOURCE], 'detail-type': subscriptionTopics.flatMap((t) => t.detailTypes) },
     target: 'subscription-matcher',
   },
   {
@@ -39,6 +39,12 @@ export const eventRules: EventRuleDefinition[] = [
     description: 'An admission or discharge: a Task for the registered practice and related social care',
     pattern: { source: [EVENT_SOURCE], 'detail-type': ['Encounter.Admitted', 'Encounter.Discharged'] },
     target: 'admission-notifier',
+  },
+  {
+    name: 'ReferralNotices',
+    description: 'A referral received: a Task for the organisation it is sent to',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['ServiceRequest.Received'] },
+    target: 'referral-notifier',
   },
 ];
 

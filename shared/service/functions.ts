@@ -111,6 +111,13 @@ export const functions = {
     timeoutSeconds: 30,
     grants: { table: 'readWrite' },
   },
+  'referral-notifier': {
+    entry: 'functions/referral-notifier/handler.ts',
+    description: 'Gives the organisation a referral is sent to a Task when the referral arrives',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    grants: { table: 'readWrite' },
+  },
   'organisation-register': {
     entry: 'functions/organisation-register/handler.ts',
     description:

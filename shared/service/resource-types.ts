@@ -15,10 +15,16 @@ export type Interaction =
   | 'create'
   | 'search-type';
 
+/**
+ * The element that names a resource's patient: one Reference, or for an Appointment the participant whose
+ * `actor` is a Patient (an Appointment has no `subject`).
+ */
+export type PatientReference = 'subject' | 'patient' | 'for' | 'participant.actor';
+
 export interface ResourceTypeDefinition {
   interactions: Interaction[];
   /** The element that names the patient, for types that belong in a patient's record. */
-  patientReference?: 'subject' | 'patient' | 'for';
+  patientReference?: PatientReference;
   /**
    * Where an instance's id comes from when not server-assigned: a Patient's is its NHS number (and it heads its
    * own record's partition); an Organization's is its ODS code (its own partition).
@@ -56,7 +62,7 @@ export interface CareContextRule {
 }
 
 const clinical = (
-  patientReference: 'subject' | 'patient' | 'for',
+  patientReference: PatientReference,
   rules: Omit<ResourceTypeDefinition, 'interactions' | 'patientReference'> = {},
 ): ResourceTypeDefinition => ({
   interactions: ['create', 'read', 'vread', 'update', 'delete', 'history-instance', 'search-type'],
@@ -105,6 +111,7 @@ export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   }),
   // Only an active referral opens a relationship (CONTRACT §4); a draft one is not yet made.
   ServiceRequest: clinical('subject', {
+    raises: ['ServiceRequest.Received'],
     careContext: {
       organisation: { element: 'performer', kind: 'referral' },
       open: ['active'],
@@ -119,6 +126,16 @@ export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   DocumentReference: clinical('subject', { holdsDocuments: true, raises: ['DocumentReference.Added'] }),
   Consent: clinical('patient', { visibleUnderObjection: true, objection: isSharingObjection }),
   Task: clinical('for'),
+  // What the national services feed the record (CONTRACT §3): prescribing and dispensing (EPS), referrals and
+  // the appointments booked from them (e-RS), results and reports, structured letters, the people around the
+  // patient. A Medication, Practitioner or PractitionerRole is contained in the resource that names it.
+  MedicationRequest: clinical('subject'),
+  MedicationDispense: clinical('subject'),
+  Appointment: clinical('participant.actor', { raises: ['Appointment.Booked', 'Appointment.Cancelled'] }),
+  DiagnosticReport: clinical('subject', { raises: ['DiagnosticReport.Added'] }),
+  Composition: clinical('subject', { raises: ['Composition.DischargeSummaryAdded'] }),
+  RelatedPerson: clinical('patient'),
+  CareTeam: clinical('subject'),
   // The audit trail: searchable by those entitled to it, never written or changed through the API.
   AuditEvent: { interactions: ['search-type'] },
 };

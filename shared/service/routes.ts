@@ -88,6 +88,10 @@ export const routes: RouteDefinition[] = [
   fhir('GET', '/{type}/{id}/_history', 'history-instance'),
   fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
   fhir('GET', '/{type}/{id}/$everything', 'everything'),
+  // What the patient currently takes, from every source (CONTRACT §3): `shared/interactions/current-medications.ts`.
+  fhir('GET', '/{type}/{id}/$current-medications', 'current-medications'),
+  // A structured letter read as a whole (FHIR's Composition $document): `shared/interactions/composition-document.ts`.
+  fhir('GET', '/{type}/{id}/$document', 'document'),
   // The deployment's safeguarding list (CONTRACT §5); the only ValueSet served.
   fhir('GET', '/ValueSet/safeguarding-concerns', 'safeguarding-value-set'),
   subscription('POST', '', 'create'),
@@ -102,6 +106,8 @@ export const routes: RouteDefinition[] = [
   subscription('GET', '/{id}/_history', 'method-not-allowed'),
   subscription('GET', '/{id}/_history/{vid}', 'vread'),
   subscription('GET', '/{id}/$everything', 'method-not-allowed'),
+  subscription('GET', '/{id}/$current-medications', 'method-not-allowed'),
+  subscription('GET', '/{id}/$document', 'method-not-allowed'),
   subscription('GET', '/{id}/$status', 'status'),
   subscription('GET', '/{id}/$events', 'events'),
   // Stored documents have their own function. Binary is not a type the generic routes serve, so nothing is

@@ -3,19 +3,19 @@ import type { DetailType } from '../events/detail-types.ts';
 /** Where the service's SubscriptionTopic canonical URLs live (CONTRACT §5). */
 export const TOPIC_BASE_URL = 'https://shared-care-record.org/fhir/SubscriptionTopic/';
 
-/** A topic a supplier may subscribe to, and the event that triggers it. */
+/** A topic a supplier may subscribe to, and the events that trigger it. */
 export interface SubscriptionTopic {
   code: string;
   url: string;
   title: string;
-  detailType: DetailType;
+  detailTypes: readonly DetailType[];
 }
 
-const topic = (code: string, title: string, detailType: DetailType): SubscriptionTopic => ({
+const topic = (code: string, title: string, ...detailTypes: DetailType[]): SubscriptionTopic => ({
   code,
   url: `${TOPIC_BASE_URL}${code}`,
   title,
-  detailType,
+  detailTypes,
 });
 
 /**
@@ -28,6 +28,10 @@ export const subscriptionTopics: readonly SubscriptionTopic[] = [
   topic('safeguarding', 'Safeguarding concern raised', 'Flag.SafeguardingRaised'),
   topic('death', 'Patient died', 'Patient.Deceased'),
   topic('document-added', 'Document added to the record', 'DocumentReference.Added'),
+  topic('referral', 'Referral received by an organisation', 'ServiceRequest.Received'),
+  topic('appointment', 'Appointment booked or cancelled', 'Appointment.Booked', 'Appointment.Cancelled'),
+  topic('result', 'Result or report added', 'DiagnosticReport.Added'),
+  topic('discharge-summary', 'Discharge summary added', 'Composition.DischargeSummaryAdded'),
 ];
 
 /** The topic with this canonical URL, or undefined. */
@@ -37,5 +41,5 @@ export function topicByUrl(url: string): SubscriptionTopic | undefined {
 
 /** The topic an event of this detail-type triggers, or undefined. */
 export function topicForDetailType(detailType: string): SubscriptionTopic | undefined {
-  return subscriptionTopics.find((t) => t.detailType === detailType);
+  return subscriptionTopics.find((t) => (t.detailTypes as readonly string[]).includes(detailType));
 }

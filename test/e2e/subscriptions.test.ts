@@ -220,6 +220,18 @@ describe('Subscription API (R4 backport)', () => {
             'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical',
         )
         .map((e) => e.valueCanonical),
-    ).toEqual(['admission', 'discharge', 'safeguarding', 'death', 'document-added'].map(TOPIC));
+    ).toEqual(
+      [
+        'admission',
+        'discharge',
+        'safeguarding',
+        'death',
+        'document-added',
+        'referral',
+        'appointment',
+        'result',
+        'discharge-summary',
+      ].map(TOPIC),
+    );
   });
 });

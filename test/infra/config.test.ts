@@ -201,8 +201,8 @@ describe('ICB config', () => {
       ],
       [
         'a scope naming a type the API does not serve',
-        withClient({ scopes: ['system/MedicationRequest.rs'] }),
-        /^ICB config "[^"]+": supplierClients\[0\]\.scopes\[0\] names MedicationRequest, which the API does not serve$/,
+        withClient({ scopes: ['system/NutritionOrder.rs'] }),
+        /^ICB config "[^"]+": supplierClients\[0\]\.scopes\[0\] names NutritionOrder, which the API does not serve$/,
       ],
       [
         'a supplier system acting for an organisation not listed',

@@ -68,20 +68,26 @@ describe('event rules for subscriptions and notices', () => {
     },
   );
 
-  it('send every subscription topic, every safeguarding concern and every admission and discharge somewhere', () => {
+  it('send every subscription topic, every safeguarding concern, every admission and discharge and every referral somewhere', () => {
     const detailTypes = (target: string) =>
       eventRules.filter((r) => r.target === target).flatMap((r) => r.pattern['detail-type'] as string[]);
 
     expect(eventRules.every((r) => (r.pattern.source as string[]).includes(EVENT_SOURCE))).toBe(true);
     expect(detailTypes('subscription-matcher').sort()).toEqual([
+      'Appointment.Booked',
+      'Appointment.Cancelled',
+      'Composition.DischargeSummaryAdded',
+      'DiagnosticReport.Added',
       'DocumentReference.Added',
       'Encounter.Admitted',
       'Encounter.Discharged',
       'Flag.SafeguardingRaised',
       'Patient.Deceased',
+      'ServiceRequest.Received',
     ]);
     expect(detailTypes('safeguarding-notifier')).toEqual(['Flag.SafeguardingRaised']);
     expect(detailTypes('admission-notifier').sort()).toEqual(['Encounter.Admitted', 'Encounter.Discharged']);
+    expect(detailTypes('referral-notifier')).toEqual(['ServiceRequest.Received']);
   });
 });
 
