@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { type Cipheriv, createCipheriv, createDecipheriv, type Decipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { cursorSecret } from '../search/cursor-secret.ts';
 
 /**
@@ -15,16 +15,26 @@ import { cursorSecret } from '../search/cursor-secret.ts';
 const MARK = Buffer.from([0x53, 0x43, 0x52]);
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 
-let key: Promise<Buffer> | undefined;
+/**
+ * One cipher and one decipher for the process: in ECB without padding each 16-byte `update` stands alone, so
+ * they are reused rather than made (with a key object) on every read.
+ */
+let ciphers: Promise<{ encrypt: Cipheriv; decrypt: Decipheriv }> | undefined;
 
-function recordIdKey(): Promise<Buffer> {
-  key ??= cursorSecret()
-    .then((secret) => Buffer.from(hkdfSync('sha256', secret, 'shared-care-record', 'record-id', 16)))
+function recordIdCiphers() {
+  ciphers ??= cursorSecret()
+    .then((secret) => {
+      const key = Buffer.from(hkdfSync('sha256', secret, 'shared-care-record', 'record-id', 16));
+      return {
+        encrypt: createCipheriv('aes-128-ecb', key, null).setAutoPadding(false),
+        decrypt: createDecipheriv('aes-128-ecb', key, null).setAutoPadding(false),
+      };
+    })
     .catch((e) => {
-      key = undefined;
+      ciphers = undefined;
       throw e;
     });
-  return key;
+  return ciphers;
 }
 
 /** A new id for a resource in the record of the patient with this NHS number. */
@@ -33,15 +43,13 @@ export async function newRecordId(nhsNumber: string): Promise<string> {
   block.writeUIntBE(Number(nhsNumber), 0, 5);
   MARK.copy(block, 5);
   randomBytes(8).copy(block, 8);
-  const cipher = createCipheriv('aes-128-ecb', await recordIdKey(), null).setAutoPadding(false);
-  return Buffer.concat([cipher.update(block), cipher.final()]).toString('hex');
+  return (await recordIdCiphers()).encrypt.update(block).toString('hex');
 }
 
 /** The NHS number whose record holds the resource with this id, when the id says; otherwise undefined. */
 export async function patientOfRecordId(id: string): Promise<string | undefined> {
   if (!ID_PATTERN.test(id)) return undefined;
-  const decipher = createDecipheriv('aes-128-ecb', await recordIdKey(), null).setAutoPadding(false);
-  const block = Buffer.concat([decipher.update(Buffer.from(id, 'hex')), decipher.final()]);
+  const block = (await recordIdCiphers()).decrypt.update(Buffer.from(id, 'hex'));
   if (!block.subarray(5, 8).equals(MARK)) return undefined;
   return String(block.readUIntBE(0, 5)).padStart(10, '0');
 }
