@@ -1,4 +1,11 @@
-import { type Cipheriv, createCipheriv, createDecipheriv, type Decipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  type Cipheriv,
+  createCipheriv,
+  createDecipheriv,
+  type Decipheriv,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import { cursorSecret } from '../search/cursor-secret.ts';
 
 /**
