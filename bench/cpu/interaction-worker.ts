@@ -195,7 +195,10 @@ async function bareGetItem() {
 }
 
 const rows = [
-  ...interactions.map((i) => ({ name: i.name, run: () => once(i) })),
+  // `BENCH_ONLY` (a name) narrows the run to one interaction, for profiling it alone (`--cpu-prof`).
+  ...interactions
+    .filter((i) => !process.env.BENCH_ONLY || i.name === process.env.BENCH_ONLY)
+    .map((i) => ({ name: i.name, run: () => once(i) })),
   { name: BARE_GET_ITEM, run: bareGetItem },
 ];
 meter.enabled = false;
