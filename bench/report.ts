@@ -31,6 +31,8 @@ export interface BenchResults {
   throughput: { http: ThroughputFigures[]; floor: FloorFigures[]; requestsPerIteration: number };
   scale: ScaleFigures;
   peer: PeerComparison;
+  /** The authorizer with a region-sized registry (bench/cold-start/authorizer-registry.ts). */
+  authorizerRegistry?: Record<string, unknown>;
   cost: CostModel;
   /** The point-of-care viewer's record page (bench/viewer/). */
   viewer?: ViewerPageFigures;

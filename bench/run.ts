@@ -7,7 +7,9 @@
 import { rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { atMost, budgets } from './budgets.ts';
 import { checks } from './checks.ts';
+import { measureAuthorizerRegistry } from './cold-start/authorizer-registry.ts';
 import { bundleDir, measureBundles } from './cold-start/bundles.ts';
 import { costModel } from './cost/cost-model.ts';
 import { measureInteractions } from './cpu/cpu.ts';
@@ -40,6 +42,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   step('Building the function bundles and timing their imports');
   const bundles = await measureBundles(7);
+  step('The authorizer with a 1,000-organisation, 60-system registry');
+  const authorizerRegistry = await measureAuthorizerRegistry();
   step('Starting the sandbox');
   const dir = join(tmpDir, 'sandbox');
   rmSync(dir, { recursive: true, force: true });
@@ -94,7 +98,18 @@ try {
       totalSeconds: round((performance.now() - started) / 1000, 0),
       bundleDir,
     },
-    checks: [...checks({ interactions, bundles, memory, http, floor, scale, peer }), ...viewerChecks(viewer)],
+    checks: [
+      ...checks({ interactions, bundles, memory, http, floor, scale, peer }),
+      ...viewerChecks(viewer),
+      {
+        part: '3',
+        what: 'import time, authorizer with a 1,000-organisation, 60-system registry',
+        unit: 'ms',
+        ...atMost(authorizerRegistry.importMs, budgets.importMs),
+        note: `first call ${authorizerRegistry.firstCallMs} ms; CPU per call median ${authorizerRegistry.cpuMsPerCallMedian} ms, p90 ${authorizerRegistry.cpuMsPerCallP90} ms`,
+      },
+    ],
+    authorizerRegistry,
     viewer,
     interactions,
     bundles,
