@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#local/free-port';
 import type { SandboxClientsFile } from '#local/sandbox-clients';
 import { tableDesign } from '#shared/service/table-design';
 import { ukPatient } from '../support/fixtures.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { ownSandboxToken } from '../support/own-sandbox-token.ts';
 
 /**
  * DynamoDB's indexes are eventually consistent on AWS and immediate in DynamoDB Local. This sandbox runs with
@@ -52,28 +52,6 @@ afterAll(async () => {
   await exited;
 });
 
-async function bearer(): Promise<string> {
-  const client = clients.clients.find((c) => c.role === 'gp');
-  if (!client) throw new Error('no gp client');
-  const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-    .setProtectedHeader({ alg: client.alg, kid: client.kid })
-    .setIssuer(client.clientId)
-    .setSubject(client.clientId)
-    .setAudience(clients.tokenUrl)
-    .setExpirationTime('4m')
-    .sign(await importJWK(client.privateJwk, client.alg));
-  const response = await fetch(clients.tokenUrl, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 describe('reads of one’s own writes with index lag as on AWS', () => {
   it('hides a just-written item from an index read (the sandbox really lags)', async () => {
     const db = DynamoDBDocumentClient.from(
@@ -103,7 +81,10 @@ describe('reads of one’s own writes with index lag as on AWS', () => {
 
   it('creates, reads, updates and deletes a Condition at once, as its creator', async () => {
     const nhs = newNhsNumber();
-    const headers = { Authorization: `Bearer ${await bearer()}`, 'Content-Type': 'application/fhir+json' };
+    const headers = {
+      Authorization: `Bearer ${await ownSandboxToken(clients)}`,
+      'Content-Type': 'application/fhir+json',
+    };
     const base = clients.fhirBase;
     const registered = await fetch(`${base}/Patient/${nhs}`, {
       method: 'PUT',
@@ -149,7 +130,10 @@ describe('reads of one’s own writes with index lag as on AWS', () => {
 
   it('reads what a transaction created at once, by the ids it answered', async () => {
     const nhs = newNhsNumber();
-    const headers = { Authorization: `Bearer ${await bearer()}`, 'Content-Type': 'application/fhir+json' };
+    const headers = {
+      Authorization: `Bearer ${await ownSandboxToken(clients)}`,
+      'Content-Type': 'application/fhir+json',
+    };
     const base = clients.fhirBase;
     const response = await fetch(base, {
       method: 'POST',

@@ -2,12 +2,12 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '#local/free-port';
 import type { SandboxClientsFile } from '#local/sandbox-clients';
 import { ukPatient } from '../support/fixtures.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
+import { ownSandboxToken } from '../support/own-sandbox-token.ts';
 
 /** Starts `npm start`'s entry point as a developer would, in its own folder and port. */
 async function start(dir: string, port: number, fresh: boolean): Promise<ChildProcess> {
@@ -49,27 +49,6 @@ function javaFor(dir: string): string[] {
   }
 }
 
-async function token(clients: SandboxClientsFile): Promise<string> {
-  const client = clients.clients.find((c) => c.role === 'gp');
-  if (!client) throw new Error('no gp client');
-  const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-    .setProtectedHeader({ alg: client.alg, kid: client.kid })
-    .setIssuer(client.clientId)
-    .setSubject(client.clientId)
-    .setAudience(clients.tokenUrl)
-    .setExpirationTime('4m')
-    .sign(await importJWK(client.privateJwk, client.alg));
-  const response = await fetch(clients.tokenUrl, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
   it('keeps data across a restart, and leaves no Java process behind when stopped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scr-lifecycle-'));
@@ -80,7 +59,7 @@ describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
     expect(javaFor(dir)).toHaveLength(1);
     const clients = JSON.parse(readFileSync(join(dir, 'clients.json'), 'utf8')) as SandboxClientsFile;
     const headers = {
-      Authorization: `Bearer ${await token(clients)}`,
+      Authorization: `Bearer ${await ownSandboxToken(clients)}`,
       'Content-Type': 'application/fhir+json',
     };
     const put = await fetch(`${clients.fhirBase}/Patient/${nhs}`, {
@@ -97,7 +76,7 @@ describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
       const again = JSON.parse(readFileSync(join(dir, 'clients.json'), 'utf8')) as SandboxClientsFile;
       expect(again.clients.map((c) => c.kid)).toEqual(clients.clients.map((c) => c.kid));
       const read = await fetch(`${clients.fhirBase}/Patient/${nhs}`, {
-        headers: { Authorization: `Bearer ${await token(again)}` },
+        headers: { Authorization: `Bearer ${await ownSandboxToken(again)}` },
       });
       expect(read.status).toBe(200);
     } finally {
@@ -113,7 +92,7 @@ describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
     const first = await start(dir, port, true);
     const clients = JSON.parse(readFileSync(join(dir, 'clients.json'), 'utf8')) as SandboxClientsFile;
     const headers = {
-      Authorization: `Bearer ${await token(clients)}`,
+      Authorization: `Bearer ${await ownSandboxToken(clients)}`,
       'Content-Type': 'application/fhir+json',
     };
     const put = await fetch(`${clients.fhirBase}/Patient/${nhs}`, {
@@ -127,12 +106,12 @@ describe('the sandbox as a developer runs it (CONTRACT §1)', () => {
     try {
       const fresh = JSON.parse(readFileSync(join(dir, 'clients.json'), 'utf8')) as SandboxClientsFile;
       const read = await fetch(`${fresh.fhirBase}/Patient/${nhs}`, {
-        headers: { Authorization: `Bearer ${await token(fresh)}` },
+        headers: { Authorization: `Bearer ${await ownSandboxToken(fresh)}` },
       });
       // Gone with --fresh: not registered, which answers as no relationship does (CONTRACT §4).
       expect(read.status).toBe(403);
       const seeded = await fetch(`${fresh.fhirBase}/Organization/A81001`, {
-        headers: { Authorization: `Bearer ${await token(fresh)}` },
+        headers: { Authorization: `Bearer ${await ownSandboxToken(fresh)}` },
       });
       expect(seeded.status).toBe(200);
     } finally {
