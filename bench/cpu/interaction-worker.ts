@@ -9,7 +9,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AnyHandler } from '#local/function-loader';
 import { documentClient, dynamodb, tableName } from '#shared/aws/clients';
 import { functions } from '#shared/service/functions';
-import { changed, clinicalResource, clinicalTypes, nhsNumbers, patient } from '../support/fixtures.ts';
+import {
+  changed,
+  clinicalResource,
+  clinicalTypes,
+  everyOtherResource,
+  nhsNumbers,
+  patient,
+} from '../support/fixtures.ts';
 import { authorizerContext, InProcessApi } from '../support/in-process-api.ts';
 import type { BenchRequest } from '../support/proxy-event.ts';
 import { StorageMeter, type StorageWork } from '../support/storage-meter.ts';
@@ -87,6 +94,21 @@ const updated = await create('Observation', reader);
 let updatedVersion = 1;
 const full = await register();
 for (let i = 0; i < 49; i++) await create(clinicalTypes[i % clinicalTypes.length] as 'Observation', full);
+// A record of 500 resources across every clinical type served (issue 18), for the $everything page beside the
+// 50-resource one: the page's cost should follow the page, not the record.
+const every = await register();
+const everyType = [
+  ...clinicalTypes,
+  ...(Object.keys(everyOtherResource) as (keyof typeof everyOtherResource)[]),
+];
+for (let i = 0; i < 500; i++) {
+  const type = everyType[i % everyType.length] as string;
+  const body =
+    type in everyOtherResource
+      ? everyOtherResource[type as keyof typeof everyOtherResource](every)
+      : clinicalResource[type as keyof typeof clinicalResource](every);
+  await api.expect({ method: 'POST', path: `${base}/${type}`, headers: auth, body }, 201);
+}
 const transactionPatient = await register();
 
 const transaction = (): BenchRequest => ({
@@ -164,6 +186,11 @@ const interactions: { name: string; request: () => BenchRequest; status: number;
   {
     name: '$everything (50 resources)',
     request: () => ({ method: 'GET', path: `${base}/Patient/${full}/$everything`, headers: auth }),
+    status: 200,
+  },
+  {
+    name: '$everything (page of 50, record of 500 across every type)',
+    request: () => ({ method: 'GET', path: `${base}/Patient/${every}/$everything`, headers: auth }),
     status: 200,
   },
   { name: 'transaction (20 entries)', request: transaction, status: 200 },

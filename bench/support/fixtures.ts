@@ -100,6 +100,83 @@ export const clinicalResource = {
 } as const;
 
 export type ClinicalType = keyof typeof clinicalResource;
+
+/**
+ * One small valid resource of each type the national services feed the record (issue 18), and the care contexts,
+ * for the record of every type that `$everything` is measured on. Kept apart from `clinicalResource`, whose five
+ * types make the CRUD mix and the storage floor.
+ */
+export const everyOtherResource = {
+  EpisodeOfCare: (nhs: string) => ({
+    resourceType: 'EpisodeOfCare',
+    status: 'finished',
+    patient: { reference: `Patient/${nhs}` },
+    period: { start: '2025-01-10', end: '2025-06-30' },
+  }),
+  ServiceRequest: (nhs: string) => ({
+    resourceType: 'ServiceRequest',
+    status: 'completed',
+    intent: 'order',
+    code: snomed('183519002', 'Referral to cardiology service'),
+    subject: { reference: `Patient/${nhs}` },
+    performer: [{ reference: `Organization/${PRACTICE}` }],
+  }),
+  MedicationRequest: (nhs: string) => ({
+    resourceType: 'MedicationRequest',
+    status: 'completed',
+    intent: 'order',
+    medicationCodeableConcept: snomed('325278005', 'Metformin 500mg tablets'),
+    subject: { reference: `Patient/${nhs}` },
+    authoredOn: '2026-01-10',
+  }),
+  MedicationDispense: (nhs: string) => ({
+    resourceType: 'MedicationDispense',
+    status: 'completed',
+    medicationCodeableConcept: snomed('325278005', 'Metformin 500mg tablets'),
+    subject: { reference: `Patient/${nhs}` },
+    whenHandedOver: '2026-01-11T10:00:00Z',
+  }),
+  Appointment: (nhs: string) => ({
+    resourceType: 'Appointment',
+    status: 'fulfilled',
+    start: '2026-02-01T09:00:00Z',
+    end: '2026-02-01T09:15:00Z',
+    participant: [{ actor: { reference: `Patient/${nhs}` }, status: 'accepted' }],
+  }),
+  DiagnosticReport: (nhs: string) => ({
+    resourceType: 'DiagnosticReport',
+    status: 'final',
+    code: snomed('26604007', 'Full blood count'),
+    subject: { reference: `Patient/${nhs}` },
+    conclusion: 'Normal',
+  }),
+  Composition: (nhs: string) => ({
+    resourceType: 'Composition',
+    status: 'final',
+    type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+    subject: { reference: `Patient/${nhs}` },
+    date: '2026-02-01T10:00:00Z',
+    author: [{ display: 'Dr Benchmark' }],
+    title: 'Clinic letter',
+  }),
+  RelatedPerson: (nhs: string) => ({
+    resourceType: 'RelatedPerson',
+    patient: { reference: `Patient/${nhs}` },
+    relationship: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'WIFE', display: 'wife' },
+        ],
+      },
+    ],
+  }),
+  CareTeam: (nhs: string) => ({
+    resourceType: 'CareTeam',
+    status: 'active',
+    name: 'District nursing',
+    subject: { reference: `Patient/${nhs}` },
+  }),
+} as const;
 export const clinicalTypes = Object.keys(clinicalResource) as ClinicalType[];
 
 /**
