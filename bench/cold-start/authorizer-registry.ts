@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { clientRegistry } from '#infra/config/client-registry';
 import { validateIcbConfig } from '#infra/config/validate';
+import { functions } from '#shared/service/functions';
 import { generatedIcb } from '#test/support/generated-icb';
 import { benchDir, repositoryRoot, tmpDir } from '../support/bench-paths.ts';
 import { round, summarise } from '../support/stats.ts';
+import { buildLikeLambda } from './bundles.ts';
 
 /**
  * The token authorizer with an ICB-sized registry (1,000 organisations, 60 supplier systems; the token of a GP
@@ -23,22 +24,7 @@ const CALLS = 2000;
 /** The authorizer with a region-sized registry: cold import, first call and CPU per call (issue 13). */
 export async function measureAuthorizerRegistry() {
   const outfile = join(tmpDir, 'authorizer-registry', 'index.mjs');
-  await build({
-    entryPoints: [join(repositoryRoot, 'functions/authorizer/handler.ts')],
-    absWorkingDir: repositoryRoot,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    mainFields: ['module', 'main'],
-    tsconfig: join(repositoryRoot, 'tsconfig.json'),
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    external: ['@aws-sdk/*', '@smithy/*'],
-    outfile,
-    logLevel: 'error',
-  });
+  await buildLikeLambda(functions.authorizer.entry, outfile);
   const registry = clientRegistry(validateIcbConfig(generatedIcb()));
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'bench-1', alg: 'RS256' };

@@ -29,28 +29,33 @@ export const bundleDir = join(tmpDir, 'bundles');
  * Lambda runtime's own `@aws-sdk/*` and `@smithy/*` left external under the `sdkV3ExcludeSmithyPackages` flag
  * cdk.json enables), into bench/tmp/bundles/<name>/index.mjs, with the compiled FHIR definitions beside it.
  */
+/** One function bundled as the stack bundles it (the options above), from its entry relative to the root. */
+export async function buildLikeLambda(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [join(repositoryRoot, entry)],
+    absWorkingDir: repositoryRoot,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    tsconfig: join(repositoryRoot, 'tsconfig.json'),
+    banner: {
+      js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    },
+    external: ['@aws-sdk/*', '@smithy/*'],
+    outfile,
+    logLevel: 'error',
+  });
+}
+
 export async function buildBundles(): Promise<Record<FunctionName, string>> {
   const out = {} as Record<FunctionName, string>;
   for (const [name, definition] of Object.entries(functions) as [FunctionName, { entry: string }][]) {
     const outfile = join(bundleDir, name, 'index.mjs');
-    await build({
-      entryPoints: [join(repositoryRoot, definition.entry)],
-      absWorkingDir: repositoryRoot,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'esm',
-      minify: true,
-      sourcemap: true,
-      mainFields: ['module', 'main'],
-      tsconfig: join(repositoryRoot, 'tsconfig.json'),
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
-      external: ['@aws-sdk/*', '@smithy/*'],
-      outfile,
-      logLevel: 'error',
-    });
+    await buildLikeLambda(definition.entry, outfile);
     // As the CDK asset does (service-function.ts): the compiled definitions the validator reads at first use.
     cpSync(definitionsFolder(), join(bundleDir, name, DEFINITIONS_FOLDER), { recursive: true });
     out[name] = outfile;
