@@ -3,7 +3,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { routeFor } from '../service/routes.ts';
 import { serviceMetricNames } from './metric-names.ts';
-import { metrics } from './powertools.ts';
+import { singleMetric } from './powertools.ts';
 import { countServiceMetric } from './service-metrics.ts';
 
 type ApiRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -18,8 +18,7 @@ export function interactionMetrics(): MiddlewareObj<APIGatewayProxyEvent, APIGat
   const record = ({ event, response }: ApiRequest) => {
     const status = response?.statusCode ?? 500;
     const interaction = routeFor(event.httpMethod, event.resource)?.interaction ?? 'unknown';
-    metrics
-      .singleMetric()
+    singleMetric()
       .addDimensions({ interaction, outcome: `${Math.floor(status / 100)}xx` })
       .addMetric(serviceMetricNames.responses, MetricUnit.Count, 1);
     if (status === 403) countServiceMetric(serviceMetricNames.accessDenied);

@@ -47,6 +47,18 @@ export const metrics: Metrics = new ObservedMetrics({
 });
 
 /**
+ * The one single-metric instance (a metric emitted at once, with its own dimensions), made once: each
+ * `metrics.singleMetric()` builds a new Metrics with its own Console, about 40 µs of CPU (measured). Reuse is
+ * safe: emitting clears its metrics and request dimensions, and each caller adds its dimensions and emits in
+ * one synchronous call, so concurrent requests in the sandbox never see each other's.
+ */
+let reusedSingleMetric: Metrics | undefined;
+export function singleMetric(): Metrics {
+  reusedSingleMetric ??= metrics.singleMetric();
+  return reusedSingleMetric;
+}
+
+/**
  * Calls `listener` for every metric the functions add in this process, whatever its dimensions: the sandbox
  * counts them for its ops page under the names CloudWatch shows. Returns a function that stops listening.
  */

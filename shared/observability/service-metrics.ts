@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type ServiceMetricName, serviceMetricNames } from './metric-names.ts';
-import { metrics } from './powertools.ts';
+import { singleMetric } from './powertools.ts';
 
 export { METRICS_NAMESPACE, type ServiceMetricName, serviceMetricNames } from './metric-names.ts';
 
@@ -11,7 +11,7 @@ export { METRICS_NAMESPACE, type ServiceMetricName, serviceMetricNames } from '.
  * @example countServiceMetric(serviceMetricNames.accessDenied)
  */
 export function countServiceMetric(name: ServiceMetricName, value = 1): void {
-  metrics.singleMetric().addMetric(name, MetricUnit.Count, value);
+  singleMetric().addMetric(name, MetricUnit.Count, value);
 }
 
 /**
@@ -20,8 +20,7 @@ export function countServiceMetric(name: ServiceMetricName, value = 1): void {
  */
 export function countRelationshipStarted(organisation: string): void {
   countServiceMetric(serviceMetricNames.relationshipStarted);
-  metrics
-    .singleMetric()
+  singleMetric()
     .addDimensions({ organisation })
     .addMetric(serviceMetricNames.relationshipStartedByOrganisation, MetricUnit.Count, 1);
 }
