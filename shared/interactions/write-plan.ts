@@ -1,5 +1,4 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { auditEvent } from '../audit/audit-event.ts';
 import { type StagedDocument, withStagedDocuments } from '../documents/staged-documents.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
@@ -48,7 +47,7 @@ export async function commitPlans(
     const started = relationships.started.get(patient) ?? [];
     return journalItem({
       partition: patientPartition(patient),
-      auditEvent: auditEvent({
+      audit: {
         caller: ctx.caller,
         endUser: ctx.endUser,
         purpose: ctx.purpose,
@@ -60,7 +59,7 @@ export async function commitPlans(
           [p.write, ...(p.related ?? [])].map((w) => versionReference(w.next.resource, w.next.versionId)),
         ),
         relationshipStarted: started.map((s) => s.organisation),
-      }),
+      },
       events: [...group.flatMap((p) => p.events), ...relationshipStartedEvents(patient, started, ctx)],
     });
   });
