@@ -72,6 +72,14 @@ export async function relationshipChanges(
       for (const ods of before?.organisations ?? []) delete after.get(ods)?.[claim.reference];
       for (const ods of claim.organisations) (after.get(ods) as CareContexts)[claim.reference] = claim.ends;
     }
+    // A care context that ended longer ago than the grace period gives no relationship (CONTRACT §4), so the facts
+    // keep only those that still may: the item stays the size of the live relationships, not of every visit
+    // ever recorded (it was read and rewritten whole on each write, and would have outgrown its 400 KB).
+    for (const contexts of after.values()) {
+      for (const [reference, ends] of Object.entries(contexts)) {
+        if (!holdsCareContext({ [reference]: ends }, clock)) delete contexts[reference];
+      }
+    }
     const related = (ods: string) =>
       hasRelationship(
         ods,
