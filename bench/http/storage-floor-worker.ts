@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
-import { auditEvent } from '#shared/audit/audit-event';
 import { dynamodb } from '#shared/aws/clients';
 import { readAccessFacts, writeJournalEntry } from '#shared/record/access-facts-store';
 import { withServerMeta } from '#shared/record/contributor';
@@ -42,7 +41,7 @@ const caller = { clientId: 'sandbox-gp', odsCode: PRACTICE, role: 'gp' as const,
 const journal = (nhs: string, interaction: string, action: 'C' | 'R' | 'U' | 'D', refs: string[]) =>
   journalItem({
     partition: patientPartition(nhs),
-    auditEvent: auditEvent({
+    audit: {
       caller,
       purpose: { code: 'TREAT' },
       interaction,
@@ -50,7 +49,7 @@ const journal = (nhs: string, interaction: string, action: 'C' | 'R' | 'U' | 'D'
       outcome: '0',
       patient: nhs,
       resources: refs,
-    }),
+    },
     events: [],
   });
 const reference = (s: StoredResource) =>

@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { demoOrganisations } from '#local/demo-organisations';
-import { auditEvent } from '#shared/audit/audit-event';
+import type { AuditFacts } from '#shared/audit/audit-event';
 import { authorizerContext } from '#shared/http/caller';
 import { journalItem } from '#shared/record/journal-entry';
 import { EVENT_SOURCE } from '#shared/service/events';
@@ -281,18 +281,18 @@ function subscriptionBody(nhs: string, endpoint: string) {
 
 /** A journal item (audit + outbox) as a write leaves it in the stream: an admission's event. */
 function outboxJournalItem(nhs: string) {
-  const audit = auditEvent({
-    caller: { clientId: 'sandbox-acute', odsCode: 'RX1', role: 'acute', scopes: [] },
+  const audit: AuditFacts = {
+    caller: { clientId: 'sandbox-acute', odsCode: 'RX1' },
     purpose: { code: 'TREAT' },
     interaction: 'create',
     action: 'C',
     outcome: '0',
     patient: nhs,
     resources: [`Encounter/${crypto.randomUUID()}/_history/1`],
-  });
+  };
   return journalItem({
     partition: patientPartition(nhs),
-    auditEvent: audit,
+    audit,
     events: [
       {
         detailType: 'Encounter.Admitted',

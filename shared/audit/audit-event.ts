@@ -25,7 +25,7 @@ export interface EndUser {
 
 /** What happened, for the audit trail. */
 export interface AuditFacts {
-  caller: Caller;
+  caller: Pick<Caller, 'clientId' | 'odsCode'>;
   endUser?: EndUser;
   purpose: PurposeOfUse;
   /** The FHIR restful interaction (`read`, `create`, `search-type`, `operation`…). */
@@ -49,7 +49,10 @@ export interface AuditFacts {
  * organisation and any end user), why (purpose of use, break-glass reason), what (the patient and the
  * resources) and the outcome.
  */
-export function auditEvent(facts: AuditFacts): AuditEvent & { id: string; recorded: string } {
+export function auditEvent(
+  facts: AuditFacts,
+  id: string = crypto.randomUUID(),
+): AuditEvent & { id: string; recorded: string } {
   const purposeOfUse = [{ coding: [{ system: ACT_REASON_SYSTEM, code: facts.purpose.code }] }];
   const patientEntity: AuditEventEntity = {
     what: { reference: `Patient/${facts.patient}` },
@@ -74,7 +77,7 @@ export function auditEvent(facts: AuditFacts): AuditEvent & { id: string; record
   }));
   return {
     resourceType: 'AuditEvent',
-    id: crypto.randomUUID(),
+    id,
     type: {
       system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
       code: 'rest',

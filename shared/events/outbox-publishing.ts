@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { journalRecorded } from '../record/journal-entry.ts';
 import { EVENT_SOURCE } from '../service/events.ts';
 
 /**
@@ -18,6 +19,6 @@ export function outboxEntries(record: DynamoDBRecord, eventBusName: string): Put
     Source: EVENT_SOURCE,
     DetailType: e.detailType,
     Detail: e.detail,
-    Time: new Date(item.recorded as string),
+    Time: new Date(journalRecorded(item)),
   }));
 }

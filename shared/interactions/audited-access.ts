@@ -2,7 +2,7 @@ import { decideRecordAccess, type RecordAccessDecision } from '../access/access-
 import type { Caller } from '../access/access-token.ts';
 import type { RecordAccessFacts } from '../access/record-access-facts.ts';
 import type { Permission } from '../access/scopes.ts';
-import { type AuditFacts, auditEvent } from '../audit/audit-event.ts';
+import type { AuditFacts } from '../audit/audit-event.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { ForbiddenError, NotFoundError, OperationOutcomeError } from '../fhir/operation-outcome.ts';
 import type { RequestContext } from '../http/request-context.ts';
@@ -152,13 +152,13 @@ function writeAudit(
   return writeJournalEntry(
     journalItem({
       partition: patientPartition(nhsNumber),
-      auditEvent: auditEvent({
+      audit: {
         caller: ctx.caller,
         endUser: ctx.endUser,
         purpose: ctx.purpose,
         patient: nhsNumber,
         ...what,
-      }),
+      },
       events,
     }),
   );

@@ -4,7 +4,7 @@ import { type CareContextClaim, type CareContexts, careContextOf } from '../acce
 import { holdsCareContext, relationshipClock } from '../access/legitimate-relationship.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import type { RequestContext } from '../http/request-context.ts';
-import { readRelationshipFacts } from '../record/access-facts-store.ts';
+import { type RelationshipFacts, readRelationshipFacts } from '../record/access-facts-store.ts';
 import type { ResourceWrite } from '../record/record-store.ts';
 import { registeredPracticeOf } from '../record/registered-practice.ts';
 import { identifiedByNhsNumber } from '../service/resource-types.ts';
@@ -16,6 +16,15 @@ interface PlannedWrite {
   interaction: 'create' | 'update' | 'delete';
   patient: string;
   write: ResourceWrite;
+  /** Relationship facts read with the resource before planning (an update's one read), for these organisations. */
+  known?: KnownFacts;
+}
+
+/** Relationship facts of one patient, read already, and the organisations they cover. */
+export interface KnownFacts {
+  patient: string;
+  organisations: Set<string>;
+  facts: RelationshipFacts;
 }
 
 /** What a set of writes does to relationships: the updates to make with them, and who starts one. */
@@ -29,6 +38,8 @@ export interface RelationshipChanges {
   }[];
   /** By patient: the organisations whose relationship these writes start, and the care context that starts it. */
   started: Map<string, { organisation: string; careContext: string }[]>;
+  /** Patients the (strongly consistent) read found registered. */
+  registered: Set<string>;
 }
 
 /**
@@ -55,12 +66,22 @@ export async function relationshipChanges(
       ]),
     ]),
   );
-  const facts = await readRelationshipFacts(asked);
+  // Facts an update read with its resource are used when they cover every organisation asked about.
+  const facts = new Map<string, RelationshipFacts>();
+  for (const [nhs, organisations] of asked) {
+    const known = (byPatient.get(nhs) ?? [])
+      .map((p) => p.known)
+      .find((k) => k?.patient === nhs && [...organisations].every((ods) => k.organisations.has(ods)));
+    if (known) facts.set(nhs, known.facts);
+  }
+  const unread = new Map([...asked].filter(([nhs]) => !facts.has(nhs)));
+  if (unread.size) for (const [nhs, f] of await readRelationshipFacts(unread)) facts.set(nhs, f);
   const clock = relationshipClock();
-  const changes: RelationshipChanges = { updates: [], started: new Map() };
+  const changes: RelationshipChanges = { updates: [], started: new Map(), registered: new Set() };
   for (const [nhs, group] of byPatient) {
     const known = facts.get(nhs);
     if (!known) continue;
+    if (known.patientRegistered) changes.registered.add(nhs);
     const registers = group.some((p) => identifiedByNhsNumber(p.write.next.resource.resourceType));
     // An unregistered patient's record: a new registration needs no relationship, and any other write is refused
     // by the transaction's registration check (422), as before.
@@ -71,6 +92,14 @@ export async function relationshipChanges(
     for (const { before, after: claim } of claims.get(nhs) ?? []) {
       for (const ods of before?.organisations ?? []) delete after.get(ods)?.[claim.reference];
       for (const ods of claim.organisations) (after.get(ods) as CareContexts)[claim.reference] = claim.ends;
+    }
+    // A care context that ended longer ago than the grace period gives no relationship (CONTRACT §4), so the facts
+    // keep only those that still may: the item stays the size of the live relationships, not of every visit
+    // ever recorded (it was read and rewritten whole on each write, and would have outgrown its 400 KB).
+    for (const contexts of after.values()) {
+      for (const [reference, ends] of Object.entries(contexts)) {
+        if (!holdsCareContext({ [reference]: ends }, clock)) delete contexts[reference];
+      }
     }
     const related = (ods: string) =>
       hasRelationship(

@@ -1,5 +1,4 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { auditEvent } from '../audit/audit-event.ts';
 import { type StagedDocument, withStagedDocuments } from '../documents/staged-documents.ts';
 import type { OutboxEvent } from '../events/detail-types.ts';
 import { BadRequestError } from '../fhir/operation-outcome.ts';
@@ -9,7 +8,7 @@ import { journalItem } from '../record/journal-entry.ts';
 import { commit, type ResourceWrite } from '../record/record-store.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
 import { OBJECTION_KEY, patientPartition } from '../service/table-design.ts';
-import { relationshipChanges, relationshipStartedEvents } from './relationship-claims.ts';
+import { type KnownFacts, relationshipChanges, relationshipStartedEvents } from './relationship-claims.ts';
 
 /** A write worked out but not yet made: what to store, for which patient, what to answer and what it raises. */
 export interface WritePlan {
@@ -27,6 +26,8 @@ export interface WritePlan {
   items?: Record<string, unknown>[];
   /** Document bytes put in S3 before the transaction, and deleted again if it fails. */
   staged?: StagedDocument[];
+  /** Relationship facts read with the resource while planning, so the commit need not read them again. */
+  known?: KnownFacts;
 }
 
 const ACTION = { create: 'C', update: 'U', delete: 'D' } as const;
@@ -48,7 +49,7 @@ export async function commitPlans(
     const started = relationships.started.get(patient) ?? [];
     return journalItem({
       partition: patientPartition(patient),
-      auditEvent: auditEvent({
+      audit: {
         caller: ctx.caller,
         endUser: ctx.endUser,
         purpose: ctx.purpose,
@@ -60,17 +61,24 @@ export async function commitPlans(
           [p.write, ...(p.related ?? [])].map((w) => versionReference(w.next.resource, w.next.versionId)),
         ),
         relationshipStarted: started.map((s) => s.organisation),
-      }),
+      },
       events: [...group.flatMap((p) => p.events), ...relationshipStartedEvents(patient, started, ctx)],
     });
   });
   // A Patient written in the same transaction is its own proof of registration (and DynamoDB takes one
-  // operation per item in a transaction).
+  // operation per item in a transaction). So is one the strongly consistent read found registered: a Patient is
+  // never deleted (CONTRACT §3), so it is registered still when the transaction lands, and the transaction
+  // carries no check of it (an item fewer). Only a patient the read found unregistered is checked, to answer 422.
   const patientsWritten = new Set(
     plans.filter((p) => identifiedByNhsNumber(p.write.next.resource.resourceType)).map((p) => p.patient),
   );
   const registeredPatients = plans
-    .filter((p) => p.requiresRegisteredPatient && !patientsWritten.has(p.patient))
+    .filter(
+      (p) =>
+        p.requiresRegisteredPatient &&
+        !patientsWritten.has(p.patient) &&
+        !relationships.registered.has(p.patient),
+    )
     .map((p) => p.patient);
   const items = [...journal, ...plans.flatMap((p) => p.items ?? [])];
   await withStagedDocuments(

@@ -17,13 +17,16 @@ import { assertValidResource } from '../fhir/resource-validation.ts';
 import { assertNoUnresolvedReferences } from '../fhir/unresolved-references.ts';
 import { assertCurrentVersion } from '../fhir/versioning.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { readForChange } from '../record/access-facts-store.ts';
 import { withServerMeta } from '../record/contributor.ts';
 import { newRecordId } from '../record/record-id.ts';
-import { partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
+import { findPartition, partitionOf, readCurrent, type StoredResource } from '../record/record-store.ts';
 import { registeredPracticeOf } from '../record/registered-practice.ts';
 import { identifiedByNhsNumber, resourceType } from '../service/resource-types.ts';
+import { currentKey, PATIENT_PREFIX } from '../service/table-design.ts';
 import { refusedChange } from './audited-access.ts';
 import { absent, assertChangeable } from './hidden-means-absent.ts';
+import type { KnownFacts } from './relationship-claims.ts';
 import { assertSupported, locate } from './supported.ts';
 import type { WritePlan } from './write-plan.ts';
 
@@ -91,7 +94,7 @@ export async function planUpdate(
   assertValidResource(body, type);
   assertNoUnresolvedReferences(body as unknown as Resource);
   let resource = body as unknown as Resource;
-  const previous = await readCurrent(type, id, partition);
+  const { previous, known } = await readForUpdate(type, id, partition, ctx);
   const isPatient = identifiedByNhsNumber(type);
   if (isPatient) {
     resource = withNhsNumberIdentifier(resource as Patient, id);
@@ -115,7 +118,34 @@ export async function planUpdate(
     throw await refusedChange(ctx, patient, 'create', `The client's scopes do not allow creating ${type}`);
   }
   if (previous) assertCurrentVersion(ifMatch, previous.versionId);
-  return plan(previous ? 'update' : 'create', resource, patient, previous, ctx);
+  const planned = await plan(previous ? 'update' : 'create', resource, patient, previous, ctx);
+  return known?.patient === patient ? { ...planned, known } : planned;
+}
+
+/**
+ * The version an update replaces. In a patient's record it is read in one BatchGetItem with the relationship
+ * facts the commit needs (the Patient, the caller's relationship item), so an update reads once, not twice.
+ */
+async function readForUpdate(
+  type: string,
+  id: string,
+  located: string | undefined,
+  ctx: RequestContext,
+): Promise<{ previous?: StoredResource; known?: KnownFacts }> {
+  const partition = located ?? (await findPartition(type, id));
+  if (!partition) return {};
+  if (!partition.startsWith(PATIENT_PREFIX)) return { previous: await readCurrent(type, id, partition) };
+  const patient = partition.slice(PATIENT_PREFIX.length);
+  const odsCode = ctx.caller.odsCode;
+  const { current, facts } = await readForChange(
+    { PK: partition, SK: currentKey(type, id) },
+    patient,
+    odsCode,
+  );
+  return {
+    ...(current ? { previous: current } : {}),
+    known: { patient, organisations: new Set([odsCode]), facts },
+  };
 }
 
 /**

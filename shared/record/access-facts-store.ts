@@ -61,11 +61,38 @@ export interface RelationshipFacts {
 export async function readRelationshipFacts(
   asked: Map<string, Set<string>>,
 ): Promise<Map<string, RelationshipFacts>> {
-  const keys = [...asked].flatMap(([nhs, organisations]) => [
+  return relationshipFactsFrom(asked, await batchGet(relationshipFactKeys(asked)));
+}
+
+/**
+ * Reads, in one BatchGetItem, a resource's current version with the relationship facts a change to it needs
+ * (its patient's Patient and the caller's relationship item): an update's one read before its transaction.
+ */
+export async function readForChange(
+  key: Key,
+  nhsNumber: string,
+  odsCode: string,
+): Promise<{ current?: StoredResource; facts: RelationshipFacts }> {
+  const asked = new Map([[nhsNumber, new Set([odsCode])]]);
+  const get = await batchGet([key, ...relationshipFactKeys(asked)]);
+  const item = get(key);
+  return {
+    ...(item ? { current: fromItem(item) } : {}),
+    facts: relationshipFactsFrom(asked, get).get(nhsNumber) as RelationshipFacts,
+  };
+}
+
+function relationshipFactKeys(asked: Map<string, Set<string>>): Key[] {
+  return [...asked].flatMap(([nhs, organisations]) => [
     { PK: patientPartition(nhs), SK: currentKey('Patient', nhs) },
     ...[...organisations].map((ods) => ({ PK: patientPartition(nhs), SK: relationshipKey(ods) })),
   ]);
-  const get = await batchGet(keys);
+}
+
+function relationshipFactsFrom(
+  asked: Map<string, Set<string>>,
+  get: (k: Key) => Record<string, unknown> | undefined,
+): Map<string, RelationshipFacts> {
   return new Map(
     [...asked].map(([nhs, organisations]) => {
       const PK = patientPartition(nhs);

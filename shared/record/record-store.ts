@@ -23,6 +23,7 @@ import {
   patientPartition,
   tableDesign,
 } from '../service/table-design.ts';
+import { auditEventOf, journalRecorded } from './journal-entry.ts';
 import { patientOfRecordId } from './record-id.ts';
 import { registeredPracticeOf } from './registered-practice.ts';
 
@@ -335,13 +336,9 @@ export async function readAuditTrail(
     TableName: tableName(),
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
     ExpressionAttributeValues: { ':pk': partition, ':prefix': JOURNAL_PREFIX },
-    ProjectionExpression: 'auditEvent, recorded',
     ConsistentRead: true,
   });
-  return items.map((i) => ({
-    resource: JSON.parse(i.auditEvent as string),
-    lastUpdated: i.recorded as string,
-  }));
+  return items.map((i) => ({ resource: auditEventOf(i), lastUpdated: journalRecorded(i) }));
 }
 
 async function queryAll(input: QueryCommandInput): Promise<Item[]> {

@@ -11,6 +11,7 @@ import {
   MAX_INLINE_DOCUMENT_BYTES,
   UPLOAD_URL_SECONDS,
 } from '#shared/documents/document-limits';
+import { auditEventOf } from '#shared/record/journal-entry';
 import { patientPartition } from '#shared/service/table-design';
 import { openCareContext } from '../support/care-contexts.ts';
 import { linuxExecutable, minimalPdf, sha1Base64, windowsExecutable } from '../support/documents.ts';
@@ -218,7 +219,7 @@ async function binaryItems(reference: string): Promise<unknown[]> {
 /** The AuditEvents of a patient's record, from its journal. */
 async function auditTrail(nhs: string): Promise<
   {
-    outcome: string;
+    outcome?: string;
     agent: { who?: { identifier?: { value?: string } } }[];
     entity?: { what?: { reference?: string } }[];
   }[]
@@ -230,7 +231,7 @@ async function auditTrail(nhs: string): Promise<
       ExpressionAttributeValues: { ':pk': patientPartition(nhs), ':prefix': '_journal#' },
     }),
   );
-  return Items.map((i) => JSON.parse(i.auditEvent as string));
+  return Items.map(auditEventOf);
 }
 
 /**

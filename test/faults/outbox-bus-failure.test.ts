@@ -1,5 +1,5 @@
-import type { AuditEvent } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import type { AuditFacts } from '#shared/audit/audit-event';
 import { journalItem } from '#shared/record/journal-entry';
 import { commit } from '#shared/record/record-store';
 import { patientPartition } from '#shared/service/table-design';
@@ -18,16 +18,15 @@ async function busState(): Promise<BusState> {
   return (await fetch(`${sandbox().url}/_sandbox/events`)).json() as Promise<BusState>;
 }
 
-function auditEvent(id: string): AuditEvent & { id: string; recorded: string } {
-  return {
-    resourceType: 'AuditEvent',
-    id,
-    recorded: new Date().toISOString(),
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
-    agent: [{ requestor: true, who: { display: 'integration test' } }],
-    source: { observer: { display: 'integration test' } },
-  };
-}
+/** The audit of a journal entry the test writes itself. */
+const audit: AuditFacts = {
+  caller: { clientId: 'integration-test', odsCode: 'X26' },
+  purpose: { code: 'TREAT' },
+  interaction: 'create',
+  action: 'C',
+  outcome: '0',
+  patient: nhs,
+};
 
 describe('transactional outbox when the bus fails (sandbox)', () => {
   it('keeps events while the bus fails, and publishes each once it recovers', async () => {
@@ -39,7 +38,8 @@ describe('transactional outbox when the bus fails (sandbox)', () => {
           items: [
             journalItem({
               partition: patientPartition(nhs),
-              auditEvent: auditEvent(id),
+              id: id,
+              audit,
               events: [{ detailType: 'Encounter.Admitted', detail: { patient: `Patient/${nhs}` } }],
             }),
           ],

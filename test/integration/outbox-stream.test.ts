@@ -1,5 +1,5 @@
-import type { AuditEvent } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import type { AuditFacts } from '#shared/audit/audit-event';
 import { journalItem } from '#shared/record/journal-entry';
 import { commit } from '#shared/record/record-store';
 import { patientPartition } from '#shared/service/table-design';
@@ -25,16 +25,15 @@ async function publishedEvent(eventId: string): Promise<BusState['published'][nu
   return (await find()) as BusState['published'][number];
 }
 
-function auditEvent(id: string): AuditEvent & { id: string; recorded: string } {
-  return {
-    resourceType: 'AuditEvent',
-    id,
-    recorded: new Date().toISOString(),
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
-    agent: [{ requestor: true, who: { display: 'integration test' } }],
-    source: { observer: { display: 'integration test' } },
-  };
-}
+/** The audit of a journal entry the test writes itself. */
+const audit: AuditFacts = {
+  caller: { clientId: 'integration-test', odsCode: 'X26' },
+  purpose: { code: 'TREAT' },
+  interaction: 'create',
+  action: 'C',
+  outcome: '0',
+  patient: nhs,
+};
 
 describe('transactional outbox through the table stream (sandbox)', () => {
   it('publishes the events of a committed journal entry to the bus, with their stable ids', async () => {
@@ -43,7 +42,8 @@ describe('transactional outbox through the table stream (sandbox)', () => {
       items: [
         journalItem({
           partition: patientPartition(nhs),
-          auditEvent: auditEvent(id),
+          id: id,
+          audit,
           events: [{ detailType: 'Access.BreakGlass', detail: { patient: `Patient/${nhs}` } }],
         }),
       ],
@@ -58,12 +58,13 @@ describe('transactional outbox through the table stream (sandbox)', () => {
     const quiet = crypto.randomUUID();
     const loud = crypto.randomUUID();
     const partition = patientPartition(nhs);
-    await commit([], { items: [journalItem({ partition, auditEvent: auditEvent(quiet), events: [] })] });
+    await commit([], { items: [journalItem({ partition, id: quiet, audit, events: [] })] });
     await commit([], {
       items: [
         journalItem({
           partition,
-          auditEvent: auditEvent(loud),
+          id: loud,
+          audit,
           events: [{ detailType: 'Patient.Deceased', detail: {} }],
         }),
       ],
