@@ -79,6 +79,30 @@ export function checks(figures: {
     pass: (everything.Query ?? 0) === budgets.everythingQueriesPerPage,
     note: `besides: BatchGetItem ${everything.BatchGetItem ?? 0} (access facts), PutItem ${everything.PutItem ?? 0} (audit)`,
   });
+  // Issue 15's bars: what each interaction costs DynamoDB as AWS bills it, and its CPU.
+  const bars = budgets.perInteraction;
+  const issue15 = (name: string, what: string, unit: string, value: number, budget: number, note?: string) =>
+    out.push({ part: '2', what: `${what}, ${name} (issue 15)`, unit, ...atMost(value, budget), note });
+  const create = find('create');
+  issue15('create', 'WRU as AWS bills', '', create.storage.billedWriteUnits, bars.create.billedWru);
+  issue15('create', 'CPU median', 'ms', create.cpuMs.median, bars.create.cpuMs);
+  const update = find('update');
+  issue15('update', 'WRU as AWS bills', '', update.storage.billedWriteUnits, bars.update.billedWru);
+  issue15('update', 'RRU', '', update.storage.readUnits, bars.update.rru);
+  const read = find('read');
+  issue15('read', 'round trips with its audit write', '', read.storage.roundTrips, bars.read.roundTrips);
+  issue15('read', 'RRU', '', read.storage.readUnits, bars.read.rru);
+  issue15('read', 'WRU as AWS bills', '', read.storage.billedWriteUnits, bars.read.billedWru);
+  issue15('read', 'CPU median', 'ms', read.cpuMs.median, bars.read.cpuMs);
+  const all = find('$everything (50 resources)');
+  issue15(
+    '$everything (50)',
+    'audit WRU as AWS bills',
+    '',
+    all.storage.billedWriteUnits,
+    bars.everything50.billedWru,
+  );
+  issue15('$everything (50)', 'CPU median', 'ms', all.cpuMs.median, bars.everything50.cpuMs);
   const baseline = figures.bundles.find((b) => b.name === 'sdk-baseline');
   for (const b of figures.bundles) {
     if (b === baseline) continue;

@@ -98,7 +98,8 @@ ${table(
     'Round trips',
     'Calls',
     'RRU',
-    'WRU',
+    'WRU (DynamoDB Local)',
+    'WRU as AWS bills',
     'Log bytes (of which the empty-metrics warning)',
   ],
   r.interactions.map((i) => [
@@ -110,12 +111,15 @@ ${table(
     calls(i.storage.calls),
     i.storage.readUnits,
     i.storage.writeUnits,
+    i.storage.billedWriteUnits,
     `${i.logBytes} (${i.emptyMetricsWarningBytes})`,
   ]),
 )}
 
 A read's calls split into the read part (by-id Query, access-facts BatchGetItem) and the audit PutItem
-written before the answer. \`create with X-Request-ID\` adds Powertools idempotency's PutItem and UpdateItem
+written before the answer. DynamoDB Local's own WRU figure for a transaction is not what AWS bills (it adds
+each distinct per-item cost once); "WRU as AWS bills" is worked out from the items written
+(\`bench/support/storage-meter.ts\`), and issue 15's write bars are checked against it. \`create with X-Request-ID\` adds Powertools idempotency's PutItem and UpdateItem
 on the idempotency table.
 
 ## 3. Cold start and memory
