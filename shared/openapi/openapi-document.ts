@@ -53,6 +53,13 @@ const summaries: Record<string, string> = {
   'upload-url': 'A presigned upload URL for a document of up to 100 MB',
   'binary-read': "A stored document's bytes (a redirect to a presigned URL)",
   'safeguarding-value-set': "The deployment's safeguarding codes: a Flag with one raises an alert",
+  'export-system':
+    'Bulk Data export of the whole region (analysts only): pseudonymised NDJSON, national data opt-outs left out',
+  'export-patient':
+    "Bulk Data export of every patient's record (analysts only): pseudonymised NDJSON, national data opt-outs left out",
+  'export-group': 'Bulk Data export of a group of patients (analysts only)',
+  'export-status': "A bulk export's progress (202) or its manifest of presigned NDJSON file URLs (200)",
+  'export-cancel': 'Cancel a bulk export and delete its files',
   launch: 'Open the point-of-care viewer for a person and a patient: a single-use URL valid for 60 seconds',
 };
 
@@ -69,6 +76,8 @@ function summaryFor(interaction: string, type = 'resource'): string {
 
 /** Routes that exist only to refuse a method with 405: not something the API offers. */
 const refusesOnly = (route: RouteDefinition) => route.interaction === 'method-not-allowed';
+/** A `{type}` route declared again under a literal type for API Gateway: documented as its `{type}` route. */
+const restatesGeneric = (route: RouteDefinition) => route.type !== undefined;
 /** The viewer's pages answer people in a browser, not supplier systems: of the viewer, only the launch is API. */
 const browserPage = (route: RouteDefinition) => route.function === 'viewer' && route.interaction !== 'launch';
 
@@ -94,7 +103,9 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   const types = options.resourceTypes ?? resourceTable;
   const examples = workedExamples();
   const literal = new Set(
-    routes.filter((r) => !r.path.includes('{type}')).map((r) => `${r.method} ${r.path}`),
+    routes
+      .filter((r) => !r.path.includes('{type}') && !restatesGeneric(r))
+      .map((r) => `${r.method} ${r.path}`),
   );
   // Types with routes of their own (Subscription) are documented beside those of the resource-type table.
   const documented = [
@@ -102,7 +113,7 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   ];
   const paths: OpenAPIV3_1.PathsObject = {};
 
-  for (const route of routes.filter((r) => !refusesOnly(r) && !browserPage(r))) {
+  for (const route of routes.filter((r) => !refusesOnly(r) && !browserPage(r) && !restatesGeneric(r))) {
     const expansions = route.path.includes('{type}')
       ? Object.entries(types)
           .filter(([type, definition]) => servesType(route.interaction, type, definition))
