@@ -113,10 +113,11 @@ function requestedTypes(level: ExportLevel, values: string[] | undefined): strin
   const served = exportableTypes(level);
   if (!values) return served;
   const asked = [...new Set(values.flatMap((v) => v.split(',')).map((t) => t.trim()))];
+  if (asked.includes('')) throw new BadRequestError('_type names an empty type', 'invalid');
   const unserved = asked.filter((t) => !served.includes(t));
-  if (unserved.length || asked.length === 0 || asked.includes('')) {
+  if (unserved.length) {
     throw new BadRequestError(
-      `_type names ${unserved.length ? `types this export does not serve: ${unserved.join(', ')}` : 'an empty type'}. ` +
+      `_type names types this export does not serve: ${unserved.join(', ')}. ` +
         `Exportable at this level: ${served.join(', ')}`,
       'not-supported',
     );
