@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#shared/aws/clients';
+import { createJob, failJob, startJob } from '#shared/export/export-job-store';
 import { addToOptOutRegister } from '#shared/export/opt-out-store';
 import { openCareContext } from '../support/care-contexts.ts';
 import { eventually } from '../support/eventually.ts';
@@ -269,12 +272,114 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(search.status).toBe(403);
   });
 
+  it("exports a group (a practice's registered list): only the patients registered there", async () => {
+    const elsewhere = newNhsNumber();
+    await registerPatient(elsewhere, { as: 'gp-other', practice: 'A81002' });
+
+    const { lines } = await exported('/Group/A81002/$export?_type=Patient');
+
+    expect(lines.some((l) => l.resource.id === pseudonymOf(elsewhere))).toBe(true);
+    expect(lines.some((l) => l.resource.id === pseudonymOf(included))).toBe(false);
+    expect(
+      lines.every((l) => (l.resource.generalPractitioner as Json[])[0]?.reference === 'Organization/A81002'),
+    ).toBe(true);
+  });
+
+  it('audits each export: who, what was asked, and how many patients and resources went out and were left out', async () => {
+    const { statusUrl, manifest } = await exported('/$export?_type=Patient,Condition');
+    const entity = (await auditOf(statusUrl)).entity?.[0] as Json;
+    const detail = Object.fromEntries(
+      (entity.detail as { type: string; valueString: string }[]).map((d) => [d.type, Number(d.valueString)]),
+    );
+
+    expect(Buffer.from(entity.query as string, 'base64').toString()).toBe(manifest.request);
+    expect(detail['opted-out-patients-left-out']).toBe(manifest.extension?.[OPTED_OUT_EXTENSION]);
+    const count = (type: string) =>
+      manifest.output.filter((o) => o.type === type).reduce((n, o) => n + (o.count ?? 0), 0);
+    expect(detail['resources:Condition']).toBe(count('Condition'));
+    expect(detail.patients).toBe(count('Patient'));
+  });
+
+  it('sends NHS numbers only in an identified export for a listed purpose, audited apart', async () => {
+    const { statusUrl, lines } = await exported(
+      '/$export?_type=Patient&_identified=true&purpose=screening-invitations',
+    );
+
+    expect(lines.some((l) => l.resource.id === included)).toBe(true);
+    expect(lines.some((l) => l.resource.id === optedOut)).toBe(false);
+    const audit = await auditOf(statusUrl);
+    expect(audit.subtype).toContainEqual(expect.objectContaining({ code: 'bulk-export-identified' }));
+  });
+
+  it('answers a running export 202 with X-Progress and Retry-After, and a failed one 500', async () => {
+    const job = async () => {
+      const exportId = crypto.randomUUID();
+      await createJob({
+        exportId,
+        status: 'accepted',
+        request: { level: 'system', types: ['Patient'], url: 'test' },
+        clientId: clientIdOf('analyst'),
+        odsCode: 'QNB01',
+        createdAt: new Date().toISOString(),
+      });
+      await startJob(exportId, 16, new Date().toISOString());
+      return { exportId, url: `${sandbox().clients.fhirBase}/$export-status/${exportId}` };
+    };
+    const running = await job();
+    const failed = await job();
+    await failJob(failed.exportId, 'Error');
+
+    const progress = await status(running.url);
+    const failure = await status(failed.url);
+
+    expect(progress.status).toBe(202);
+    expect(progress.headers.get('x-progress')).toBe('0 of 16 segments scanned');
+    expect(progress.headers.get('retry-after')).toBe('5');
+    expect(failure.status).toBe(500);
+    expect(((await failure.json()) as Json).resourceType).toBe('OperationOutcome');
+  });
+
+  it('lists the export operations in the CapabilityStatement', async () => {
+    const statement = (await (await fetch(`${sandbox().clients.fhirBase}/metadata`)).json()) as {
+      rest: { operation?: Json[]; resource: { type: string; operation?: Json[] }[] }[];
+    };
+    const rest = statement.rest[0];
+    const operationsOf = (type: string) => rest?.resource.find((r) => r.type === type)?.operation ?? [];
+
+    expect(rest?.operation).toContainEqual(expect.objectContaining({ name: 'export' }));
+    expect(operationsOf('Patient')).toContainEqual(
+      expect.objectContaining({
+        name: 'export',
+        definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export',
+      }),
+    );
+    expect(operationsOf('Group')).toContainEqual(expect.objectContaining({ name: 'export' }));
+  });
+
   it('answers 404 for an export that does not exist', async () => {
     const response = await status(`${sandbox().clients.fhirBase}/$export-status/not-an-export`);
 
     expect(response.status).toBe(404);
   });
 });
+
+/** The export's AuditEvent, as the table keeps it beside the job. */
+async function auditOf(statusUrl: string): Promise<{ entity?: Json[]; subtype?: Json[] }> {
+  const exportId = statusUrl.split('/').at(-1) as string;
+  const { Items = [] } = await documentClient.send(
+    new QueryCommand({
+      TableName: process.env.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :journal)',
+      ExpressionAttributeValues: { ':pk': `EXPORT#${exportId}`, ':journal': '_journal#' },
+    }),
+  );
+  expect(Items).toHaveLength(1);
+  return JSON.parse(Items[0]?.auditEvent as string);
+}
+
+function clientIdOf(role: 'analyst'): string {
+  return sandbox().clients.clients.find((c) => c.role === role)?.clientId as string;
+}
 
 function bucket(): string {
   return JSON.parse(readFileSync(join(sandbox().dir, 'sandbox.json'), 'utf8')).bucketName as string;
