@@ -39,7 +39,16 @@ export function exportableTypes(level: ExportLevel): string[] {
 }
 
 const OUTPUT_FORMATS = ['application/fhir+ndjson', 'application/ndjson', 'ndjson'];
-const KNOWN = new Set(['_outputFormat', '_since', '_type', '_typeFilter', '_identified', 'purpose']);
+/** The kick-off's parameters (`_typeFilter` only to refuse it by name). */
+export const EXPORT_PARAMETERS = [
+  '_type',
+  '_since',
+  '_outputFormat',
+  '_typeFilter',
+  '_identified',
+  'purpose',
+];
+const KNOWN = new Set(EXPORT_PARAMETERS);
 // A FHIR instant: a time to the second with a zone (fractions allowed).
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
