@@ -207,6 +207,36 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(manifest.extension?.[OPTED_OUT_EXTENSION]).toBeGreaterThanOrEqual(1);
   });
 
+  it("reads a record larger than one call's pages across several calls, losing nothing", async () => {
+    // The sandbox's Scan pages hold 5 items (EXPORT_SCAN_PAGE_ITEMS) and a call reads 8 pages: one record of
+    // 45 Conditions, all in one partition and so one segment, takes at least two calls, each writing its file.
+    const nhs = newNhsNumber();
+    await registerPatient(nhs);
+    const entries = Array.from({ length: 45 }, (_, i) => ({
+      request: { method: 'POST', url: 'Condition' },
+      resource: {
+        ...officialExample('condition-example.json'),
+        id: undefined,
+        subject: { reference: `Patient/${nhs}` },
+        recordedDate: `2026-01-${String((i % 28) + 1).padStart(2, '0')}`,
+      },
+    }));
+    const bundle = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(bundle.status, JSON.stringify(bundle.body)).toBe(200);
+    const created = (bundle.body.entry as { response: { location: string } }[]).map(
+      (e) => /Condition\/([^/]+)/.exec(e.response.location)?.[1],
+    );
+
+    const { lines } = await exported('/$export?_type=Condition');
+
+    const mine = lines.filter((l) => created.includes(l.resource.id as string));
+    expect(mine).toHaveLength(45);
+    expect(new Set(mine.map((l) => l.url)).size).toBeGreaterThanOrEqual(2);
+  });
+
   it('never exports a restricted or very restricted resource', async () => {
     const { lines } = await exported('/$export?_type=Condition,Observation');
 
