@@ -341,14 +341,14 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(audit.subtype).toContainEqual(expect.objectContaining({ code: 'bulk-export-identified' }));
   });
 
-  it('answers a running export 202 with X-Progress and Retry-After, and a failed one 500', async () => {
-    const job = async () => {
+  it("answers a running export 202 with X-Progress and Retry-After, a failed one 500, another client's 404", async () => {
+    const job = async (clientId = clientIdOf('analyst')) => {
       const exportId = crypto.randomUUID();
       await createJob({
         exportId,
         status: 'accepted',
         request: { level: 'system', types: ['Patient'], url: 'test' },
-        clientId: clientIdOf('analyst'),
+        clientId,
         odsCode: 'QNB01',
         createdAt: new Date().toISOString(),
       });
@@ -357,16 +357,20 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     };
     const running = await job();
     const failed = await job();
+    const anothers = await job('another-analyst-system');
     await failJob(failed.exportId, 'Error');
 
     const progress = await status(running.url);
     const failure = await status(failed.url);
+    const notYours = await status(anothers.url);
 
     expect(progress.status).toBe(202);
     expect(progress.headers.get('x-progress')).toBe('0 of 16 segments scanned');
     expect(progress.headers.get('retry-after')).toBe('5');
     expect(failure.status).toBe(500);
     expect(((await failure.json()) as Json).resourceType).toBe('OperationOutcome');
+    expect(notYours.status).toBe(404);
+    expect((await status(anothers.url, 'DELETE')).status).toBe(404);
   });
 
   it('lists the export operations in the CapabilityStatement', async () => {
