@@ -82,7 +82,11 @@ export async function exportStatus(r: FhirRequest): Promise<APIGatewayProxyResul
   }
   const manifest = await readManifest<
     Omit<BulkManifest, 'output'> & { output: { type: string; key: string; count: number }[] }
-  >(job.exportId);
+  >(job.exportId).catch((e: Error) => {
+    // The bucket's lifecycle rule expires an export's files; the job may outlive them by a little.
+    if (e.name === 'NoSuchKey') throw new NotFoundError(`The files of export ${job.exportId} have expired`);
+    throw e;
+  });
   const output = await Promise.all(
     manifest.output.map(async ({ type, key, count }) => ({ type, url: await downloadUrl(key), count })),
   );
