@@ -175,7 +175,8 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
   });
 
   it('pseudonymises: the patient is found by pseudonym, with no NHS number, name, address or telecom in any file', async () => {
-    const { lines } = await exported('/$export?_type=Patient,Condition,RelatedPerson');
+    // Every type, so no file of the export is left unread.
+    const { lines } = await exported('/$export');
     const pseudonym = pseudonymOf(included);
 
     const patient = lines.find((l) => l.type === 'Patient' && l.resource.id === pseudonym)?.resource;
@@ -300,6 +301,18 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(read.body.resourceType).toBe('OperationOutcome');
     const search = await fhirFetch('analyst', `/Condition?patient=Patient/${included}`);
     expect(search.status).toBe(403);
+    for (const [method, path] of [
+      ['GET', '/Subscription'],
+      ['POST', '/Binary/$upload-url'],
+      ['POST', ''],
+      ['GET', `/Patient/${included}/$everything`],
+    ]) {
+      const other = await fhirFetch('analyst', path as string, {
+        method,
+        ...(method === 'POST' ? { body: { resourceType: 'Bundle', type: 'batch', entry: [] } } : {}),
+      });
+      expect(other.status, `${method} ${path}`).toBe(403);
+    }
   });
 
   it("exports a group (a practice's registered list): only the patients registered there", async () => {
