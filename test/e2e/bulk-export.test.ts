@@ -88,8 +88,8 @@ async function downloaded(manifest: Manifest): Promise<Line[]> {
   return lines;
 }
 
-async function exported(path: string) {
-  const response = await kickOff(path);
+async function exported(path: string, headers: Record<string, string> = {}) {
+  const response = await kickOff(path, { headers });
   expect(response.status, await response.clone().text()).toBe(202);
   const statusUrl = response.headers.get('content-location') as string;
   const manifest = await manifestOf(statusUrl);
@@ -279,6 +279,7 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     ['an unknown parameter', '/$export?_elements=id', {}],
     ['_typeFilter, which is not supported', '/$export?_typeFilter=Condition%3Fcode%3D1234', {}],
     ['_identified=true without a purpose', '/$export?_identified=true', {}],
+    ['break-glass', '/$export', { 'NHSD-Purpose-Of-Use': 'ETREAT', 'NHSD-Break-Glass-Reason': 'curious' }],
     [
       '_identified=true for a purpose the deployment has not listed',
       '/$export?_identified=true&purpose=curiosity',
@@ -329,8 +330,29 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
   });
 
   it('audits each export: who, what was asked, and how many patients and resources went out and were left out', async () => {
-    const { statusUrl, manifest } = await exported('/$export?_type=Patient,Condition');
-    const entity = (await auditOf(statusUrl)).entity?.[0] as Json;
+    const { statusUrl, manifest } = await exported('/$export?_type=Patient,Condition', {
+      'NHSD-End-User-Id': '555021935107',
+      'NHSD-End-User-Role': 'R8000',
+    });
+    const audit = await auditOf(statusUrl);
+    const entity = audit.entity?.[0] as Json;
+
+    expect(audit.agent).toContainEqual(
+      expect.objectContaining({
+        who: {
+          identifier: {
+            system: 'https://shared-care-record.org/fhir/Id/client-id',
+            value: clientIdOf('analyst'),
+          },
+        },
+      }),
+    );
+    expect(audit.agent).toContainEqual(
+      expect.objectContaining({
+        who: { identifier: { system: 'https://fhir.nhs.uk/Id/sds-user-id', value: '555021935107' } },
+        requestor: true,
+      }),
+    );
     const detail = Object.fromEntries(
       (entity.detail as { type: string; valueString: string }[]).map((d) => [d.type, Number(d.valueString)]),
     );
@@ -411,7 +433,7 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
 });
 
 /** The export's AuditEvent, as the table keeps it beside the job. */
-async function auditOf(statusUrl: string): Promise<{ entity?: Json[]; subtype?: Json[] }> {
+async function auditOf(statusUrl: string): Promise<{ entity?: Json[]; subtype?: Json[]; agent?: Json[] }> {
   const exportId = statusUrl.split('/').at(-1) as string;
   const { Items = [] } = await documentClient.send(
     new QueryCommand({
