@@ -39,6 +39,12 @@ describe('Bulk Data kick-off parameters (Bulk Data Access IG v2, CONTRACT §8)',
     },
   );
 
+  it('leaves out types not served when the client asks for lenient handling', () => {
+    expect(kickOff({ _type: ['Condition,Spaceship'] }, 'respond-async, handling=lenient').types).toEqual([
+      'Condition',
+    ]);
+  });
+
   it('normalises _since to UTC', () => {
     expect(kickOff({ _since: ['2026-01-31T10:00:00+01:00'] }).since).toBe('2026-01-31T09:00:00.000Z');
   });
