@@ -29,6 +29,8 @@ const FREE_TEXT = new Set([
   'valueMarkdown',
   'patientInstruction',
   'conclusion',
+  // A letter's or plan's title is typed by a person and may name the patient ("Discharge summary, Mrs Oakley").
+  'title',
 ]);
 /** Elements that identify a person directly: removed everywhere (an Organization keeps its own, below). */
 const PERSONAL = new Set([
@@ -87,7 +89,7 @@ function walk(value: unknown, pseudonym: Pseudonym, organisation: boolean): unkn
     if (key === 'name' && !(isOrganisation && typeof v === 'string')) continue;
     // A primitive's extensions (`_birthDate` with the birth time) can say more than the value kept.
     if (key.startsWith('_')) continue;
-    if (attachment && (key === 'data' || key === 'url' || key === 'title')) continue;
+    if (attachment && (key === 'data' || key === 'url')) continue;
     // A Reference's display may be the person's name; a Coding's display is the code's meaning.
     if (key === 'display' && !coding) continue;
     if (DATES_TO_MONTH.has(key) && typeof v === 'string') {

@@ -99,6 +99,23 @@ describe('pseudonymisation of an exported resource (CONTRACT §8)', () => {
     for (const gone of ['data', 'url', 'title']) expect(attachment?.[gone], gone).toBeUndefined();
   });
 
+  it("removes a letter's title, which a person typed and may name the patient", () => {
+    const letter = {
+      resourceType: 'Composition',
+      status: 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '18842-5', display: 'Discharge summary' }] },
+      subject: { reference: `Patient/${NHS}` },
+      date: '2026-01-02',
+      author: [{ reference: 'Organization/RX1' }],
+      title: 'Discharge summary for Margaret Oakley',
+    };
+
+    const out = anonymised(letter);
+
+    expect(out.title).toBeUndefined();
+    expect(out.type).toEqual(letter.type);
+  });
+
   it('keeps an Organization its name, address, telecom and ODS code: not personal data', () => {
     const organisation = {
       resourceType: 'Organization',
