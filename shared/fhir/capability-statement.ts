@@ -39,7 +39,7 @@ const exportOperation = (definition: string) => ({
 /** Group, served only for export: a group is a practice's registered list, its id the practice's ODS code. */
 function groupCapability(): CapabilityStatementRestResource[] {
   return exportsAt('export-group')
-    ? [{ type: 'Group', interaction: [], operation: [exportOperation('group-export')] }]
+    ? [{ type: 'Group', operation: [exportOperation('group-export')] }]
     : [];
 }
 
