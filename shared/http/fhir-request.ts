@@ -17,11 +17,16 @@ export interface FhirRequest {
 export function fhirRequest(event: APIGatewayProxyEvent): FhirRequest {
   const route = routeFor(event.httpMethod, event.resource);
   if (!route) throw new NotFoundError(`No route for ${event.httpMethod} ${event.resource}`);
+  // A route declared under a literal type (`Patient/{id}`) is the `{type}` route for that type: the
+  // interactions read the type where the generic route gives it.
+  const typed = route.type
+    ? { ...event, pathParameters: { ...event.pathParameters, type: route.type } }
+    : event;
   return {
     interaction: route.interaction,
-    type: event.pathParameters?.type,
-    id: event.pathParameters?.id,
+    type: typed.pathParameters?.type,
+    id: typed.pathParameters?.id,
     fhirBase: `${publicBaseUrl(event)}${FHIR_BASE_PATH}`,
-    event,
+    event: typed,
   };
 }

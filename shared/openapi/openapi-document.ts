@@ -1,4 +1,5 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { EXPORT_PARAMETERS } from '../export/export-request.ts';
 import { searchParameters } from '../fhir/definitions/search-parameters.ts';
 import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '../service/resource-types.ts';
 import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '../service/routes.ts';
@@ -53,6 +54,13 @@ const summaries: Record<string, string> = {
   'upload-url': 'A presigned upload URL for a document of up to 100 MB',
   'binary-read': "A stored document's bytes (a redirect to a presigned URL)",
   'safeguarding-value-set': "The deployment's safeguarding codes: a Flag with one raises an alert",
+  'export-system':
+    'Bulk Data export of the whole region (analysts only): pseudonymised NDJSON, national data opt-outs left out',
+  'export-patient':
+    "Bulk Data export of every patient's record (analysts only): pseudonymised NDJSON, national data opt-outs left out",
+  'export-group': 'Bulk Data export of a group of patients (analysts only)',
+  'export-status': "A bulk export's progress (202) or its manifest of presigned NDJSON file URLs (200)",
+  'export-cancel': 'Cancel a bulk export and delete its files',
   launch: 'Open the point-of-care viewer for a person and a patient: a single-use URL valid for 60 seconds',
 };
 
@@ -69,6 +77,8 @@ function summaryFor(interaction: string, type = 'resource'): string {
 
 /** Routes that exist only to refuse a method with 405: not something the API offers. */
 const refusesOnly = (route: RouteDefinition) => route.interaction === 'method-not-allowed';
+/** A `{type}` route declared again under a literal type for API Gateway: documented as its `{type}` route. */
+const restatesGeneric = (route: RouteDefinition) => route.type !== undefined;
 /** The viewer's pages answer people in a browser, not supplier systems: of the viewer, only the launch is API. */
 const browserPage = (route: RouteDefinition) => route.function === 'viewer' && route.interaction !== 'launch';
 
@@ -94,7 +104,9 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   const types = options.resourceTypes ?? resourceTable;
   const examples = workedExamples();
   const literal = new Set(
-    routes.filter((r) => !r.path.includes('{type}')).map((r) => `${r.method} ${r.path}`),
+    routes
+      .filter((r) => !r.path.includes('{type}') && !restatesGeneric(r))
+      .map((r) => `${r.method} ${r.path}`),
   );
   // Types with routes of their own (Subscription) are documented beside those of the resource-type table.
   const documented = [
@@ -102,7 +114,7 @@ export function openApiDocument(options: OpenApiOptions): OpenAPIV3_1.Document {
   ];
   const paths: OpenAPIV3_1.PathsObject = {};
 
-  for (const route of routes.filter((r) => !refusesOnly(r) && !browserPage(r))) {
+  for (const route of routes.filter((r) => !refusesOnly(r) && !browserPage(r) && !restatesGeneric(r))) {
     const expansions = route.path.includes('{type}')
       ? Object.entries(types)
           .filter(([type, definition]) => servesType(route.interaction, type, definition))
@@ -233,6 +245,29 @@ function parameters(route: RouteDefinition, path: string, type: string | undefin
       ...namedQuery(EVENTS_PARAMETERS, {
         eventsSinceNumber: 'The first event number wanted (inclusive)',
         eventsUntilNumber: 'The last event number wanted (inclusive)',
+      }),
+    );
+  }
+  if (
+    route.interaction.startsWith('export-') &&
+    route.interaction !== 'export-status' &&
+    route.interaction !== 'export-cancel'
+  ) {
+    list.push(
+      {
+        name: 'Prefer',
+        in: 'header',
+        required: true,
+        schema: { type: 'string', enum: ['respond-async'] },
+        description: 'Required: the export runs in the background',
+      },
+      ...namedQuery(EXPORT_PARAMETERS, {
+        _type: 'Only these types, comma-separated',
+        _since: 'Only resources changed after this instant',
+        _outputFormat: 'application/fhir+ndjson (the default), application/ndjson or ndjson',
+        _typeFilter: 'Not supported: answered 400',
+        _identified: '`true` for an identified export, only with a purpose the deployment lists',
+        purpose: 'The listed purpose of an identified export',
       }),
     );
   }
@@ -373,6 +408,28 @@ function responses(route: RouteDefinition, type: string | undefined): OpenAPIV3_
       };
     case 'capabilities':
       return { '200': { description: 'The CapabilityStatement', ...fhirBody({ type: 'object' }) } };
+    case 'export-system':
+    case 'export-patient':
+    case 'export-group':
+      return {
+        '202': {
+          description: 'Accepted: poll the status URL in `Content-Location`',
+          ...fhirBody(ref('schemas', 'OperationOutcome')),
+        },
+        ...errors,
+      };
+    case 'export-status':
+      return {
+        '200': {
+          description:
+            'The manifest: `output[]` of `{type, url, count}`, each URL a presigned download valid 1 hour',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        '202': { description: 'Still running: `X-Progress` says how far, `Retry-After` when to ask again' },
+        ...errors,
+      };
+    case 'export-cancel':
+      return { '202': { description: 'Cancelled: its files are deleted' }, ...errors };
     default:
       return { '200': { description: 'A Bundle', ...fhirBody(ref('schemas', 'Bundle')) }, ...errors };
   }

@@ -18,6 +18,10 @@ export interface FunctionDefinition {
     idempotency?: 'readWrite';
     /** The search paging cursors' HMAC key in Secrets Manager (`CURSOR_SECRET_ARN`). */
     cursorSecret?: 'read';
+    /** Start an execution of the bulk export workflow (workflows.ts; ARN in `EXPORT_STATE_MACHINE_ARN`). */
+    exportWorkflow?: 'start';
+    /** The export pseudonyms' HMAC key in Secrets Manager (`PSEUDONYM_KEY_ARN`). */
+    pseudonymKey?: 'read';
   };
   /** Files (relative to the repository root) copied beside the bundle, into its `assets/` folder. */
   bundledFiles?: readonly string[];
@@ -125,6 +129,23 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 120,
     grants: { table: 'readWrite' },
+  },
+  'bulk-export': {
+    entry: 'functions/bulk-export/handler.ts',
+    description:
+      'FHIR Bulk Data export (CONTRACT §8): kick-off, status polling with presigned file URLs, and cancel',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    // The bucket: presigning the files' GETs needs read, and a cancel deletes them.
+    grants: { table: 'readWrite', bucket: 'readWrite', exportWorkflow: 'start' },
+  },
+  'export-worker': {
+    entry: 'functions/export-worker/handler.ts',
+    description:
+      "The bulk export workflow's steps: plan, scan one table segment into NDJSON files, finish (manifest and audit), fail",
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    grants: { table: 'readWrite', bucket: 'readWrite', pseudonymKey: 'read' },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

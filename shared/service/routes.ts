@@ -14,6 +14,8 @@ export interface RouteDefinition {
   interaction: string;
   /** `bearer`: the token authorizer runs first; `none`: public. */
   auth: 'bearer' | 'none';
+  /** The resource type a literal path stands for where a `{type}` route is declared again under it. */
+  type?: string;
 }
 
 export const FHIR_BASE_PATH = '/FHIR/R4';
@@ -51,6 +53,16 @@ const binary = (method: HttpMethod, path: string, interaction: string): RouteDef
   auth: 'bearer',
 });
 
+// Bulk Data export (CONTRACT §8) has its own function. `Patient/$export` makes `Patient` a literal resource in
+// API Gateway, which never falls back from it to `{type}`: every generic route is declared again under it.
+const bulkExport = (method: HttpMethod, path: string, interaction: string): RouteDefinition => ({
+  method,
+  path: `${FHIR_BASE_PATH}${path}`,
+  function: 'bulk-export',
+  interaction,
+  auth: 'bearer',
+});
+
 /** Where the point-of-care viewer lives (CONTRACT §7): HTML pages for people, beside the FHIR API. */
 export const VIEWER_BASE_PATH = '/viewer';
 
@@ -63,6 +75,28 @@ const viewer = (method: HttpMethod, path: string, interaction: string): RouteDef
   interaction,
   auth: interaction === 'launch' ? 'bearer' : 'none',
 });
+
+/** The routes every served type shares; `{type}` is the type. */
+const generic: RouteDefinition[] = [
+  fhir('POST', '/{type}', 'create'),
+  fhir('GET', '/{type}', 'search-type'),
+  fhir('POST', '/{type}/_search', 'search-type'),
+  fhir('POST', '/{type}/$validate', 'validate'),
+  fhir('GET', '/{type}/{id}', 'read'),
+  fhir('PUT', '/{type}/{id}', 'update'),
+  fhir('DELETE', '/{type}/{id}', 'delete'),
+  fhir('GET', '/{type}/{id}/_history', 'history-instance'),
+  fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
+  fhir('GET', '/{type}/{id}/$everything', 'everything'),
+  // What the patient currently takes, from every source (CONTRACT §3): `shared/interactions/current-medications.ts`.
+  fhir('GET', '/{type}/{id}/$current-medications', 'current-medications'),
+  // A structured letter read as a whole (FHIR's Composition $document): `shared/interactions/composition-document.ts`.
+  fhir('GET', '/{type}/{id}/$document', 'document'),
+];
+
+/** The generic routes declared again under a literal type segment, for API Gateway (see `bulkExport`). */
+const literalType = (type: string): RouteDefinition[] =>
+  generic.map((r) => ({ ...r, path: r.path.replace('{type}', type), type }));
 
 /** The one route table. */
 export const routes: RouteDefinition[] = [
@@ -78,20 +112,8 @@ export const routes: RouteDefinition[] = [
   { method: 'GET', path: '/.well-known/jwks.json', function: 'oauth', interaction: 'jwks', auth: 'none' },
   fhir('GET', '/metadata', 'capabilities'),
   fhir('POST', '', 'transaction'),
-  fhir('POST', '/{type}', 'create'),
-  fhir('GET', '/{type}', 'search-type'),
-  fhir('POST', '/{type}/_search', 'search-type'),
-  fhir('POST', '/{type}/$validate', 'validate'),
-  fhir('GET', '/{type}/{id}', 'read'),
-  fhir('PUT', '/{type}/{id}', 'update'),
-  fhir('DELETE', '/{type}/{id}', 'delete'),
-  fhir('GET', '/{type}/{id}/_history', 'history-instance'),
-  fhir('GET', '/{type}/{id}/_history/{vid}', 'vread'),
-  fhir('GET', '/{type}/{id}/$everything', 'everything'),
-  // What the patient currently takes, from every source (CONTRACT §3): `shared/interactions/current-medications.ts`.
-  fhir('GET', '/{type}/{id}/$current-medications', 'current-medications'),
-  // A structured letter read as a whole (FHIR's Composition $document): `shared/interactions/composition-document.ts`.
-  fhir('GET', '/{type}/{id}/$document', 'document'),
+  ...generic,
+  ...literalType('Patient'),
   // The deployment's safeguarding list (CONTRACT §5); the only ValueSet served.
   fhir('GET', '/ValueSet/safeguarding-concerns', 'safeguarding-value-set'),
   subscription('POST', '', 'create'),
@@ -114,6 +136,11 @@ export const routes: RouteDefinition[] = [
   // lost under API Gateway's literal `Binary` resource.
   binary('POST', '/$upload-url', 'upload-url'),
   binary('GET', '/{id}', 'binary-read'),
+  bulkExport('GET', '/$export', 'export-system'),
+  bulkExport('GET', '/Patient/$export', 'export-patient'),
+  bulkExport('GET', '/Group/{id}/$export', 'export-group'),
+  bulkExport('GET', '/$export-status/{id}', 'export-status'),
+  bulkExport('DELETE', '/$export-status/{id}', 'export-cancel'),
   viewer('POST', '/launch', 'launch'),
   viewer('GET', '/start', 'start'),
   viewer('GET', '/Patient/{nhs}', 'record'),

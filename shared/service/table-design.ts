@@ -45,3 +45,13 @@ export const REGISTRY_KEY = { PK: 'REGISTRY', SK: 'SUPPLIER_SYSTEMS' } as const;
  */
 export const viewerLaunchKey = (secretHash: string) => ({ PK: `VIEWER#${secretHash}`, SK: 'LAUNCH' });
 export const viewerSessionKey = (secretHash: string) => ({ PK: `VIEWER#${secretHash}`, SK: 'SESSION' });
+/** Key of a bulk export job (status, request, caller, counts, manifest; expires by TTL). */
+export const exportJobKey = (exportId: string) => ({ PK: `EXPORT#${exportId}`, SK: 'JOB' });
+/** Where an export's NDJSON files go in the documents bucket (a lifecycle rule expires them). */
+export const exportFilesPrefix = (exportId: string) => `exports/${exportId}/`;
+/**
+ * Key of one NHS number on the national data opt-out register: one item each, all in one partition, so a
+ * file of tens of thousands loads with BatchWriteItem and an export checks a page's patients with BatchGetItem.
+ */
+export const optOutKey = (nhsNumber: string) => ({ PK: OPT_OUT_PARTITION, SK: nhsNumber });
+export const OPT_OUT_PARTITION = 'OPT_OUT';

@@ -54,7 +54,10 @@ describe('OpenAPI document', () => {
     // The viewer's pages are for people in a browser: of the viewer, only the launch call is API (CONTRACT §7).
     const api = routes.filter(
       (r) =>
-        r.interaction !== 'method-not-allowed' && (r.function !== 'viewer' || r.interaction === 'launch'),
+        r.interaction !== 'method-not-allowed' &&
+        (r.function !== 'viewer' || r.interaction === 'launch') &&
+        // A `{type}` route declared again under a literal type (for API Gateway) is documented as itself.
+        r.type === undefined,
     );
     for (const route of api) {
       const pattern = new RegExp(
