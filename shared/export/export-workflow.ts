@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { PutCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Resource } from '@medplum/fhirtypes';
 import { documentClient, tableName } from '../aws/clients.ts';
-import { journalItem } from '../record/journal-entry.ts';
-import { currentKey } from '../service/table-design.ts';
+import { renderedJournalItem } from '../record/journal-entry.ts';
+import { currentKey, exportJobKey } from '../service/table-design.ts';
 import { exportWorkflow } from '../service/workflows.ts';
 import { exportAuditEvent } from './export-audit.ts';
 import { deleteExportFiles, readFragments, writeManifest, writeParts } from './export-files.ts';
@@ -170,7 +170,7 @@ async function audit(job: ExportJob, summary: ExportSummary): Promise<void> {
   await documentClient.send(
     new PutCommand({
       TableName: tableName(),
-      Item: journalItem({ partition: `EXPORT#${job.exportId}`, auditEvent, events: [] }),
+      Item: renderedJournalItem(exportJobKey(job.exportId).PK, auditEvent),
     }),
   );
 }

@@ -38,9 +38,7 @@ const exportOperation = (definition: string) => ({
 
 /** Group, served only for export: a group is a practice's registered list, its id the practice's ODS code. */
 function groupCapability(): CapabilityStatementRestResource[] {
-  return exportsAt('export-group')
-    ? [{ type: 'Group', operation: [exportOperation('group-export')] }]
-    : [];
+  return exportsAt('export-group') ? [{ type: 'Group', operation: [exportOperation('group-export')] }] : [];
 }
 
 /**

@@ -55,6 +55,22 @@ export function journalItem(entry: JournalEntry): Item {
   };
 }
 
+/**
+ * The journal item of an audit about no one patient's record (a bulk export, CONTRACT §8): its AuditEvent kept
+ * rendered, as `auditEventOf` reads entries of the first form. Such entries are rare and shaped apart from the
+ * per-patient facts above, so compacting them would buy nothing.
+ */
+export function renderedJournalItem(
+  partition: string,
+  auditEvent: AuditEvent & { id: string; recorded: string },
+): Item {
+  return {
+    PK: partition,
+    SK: journalKey(auditEvent.recorded, auditEvent.id),
+    auditEvent: JSON.stringify(auditEvent),
+  };
+}
+
 /** When a journal entry was recorded: the instant in its sort key (`_journal#<recorded>#<id>`). */
 export function journalRecorded(item: Item): string {
   return (item.SK as string).split('#')[1] as string;
