@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Resource } from '@medplum/fhirtypes';
-import { documentClient, tableName } from '../aws/clients.ts';
+import { documentClient, dynamodb, tableName } from '../aws/clients.ts';
 import { renderedJournalItem } from '../record/journal-entry.ts';
 import { currentKey, exportJobKey } from '../service/table-design.ts';
 import { exportWorkflow } from '../service/workflows.ts';
@@ -25,6 +26,7 @@ import type {
 import { pseudonymKey } from './pseudonym-key.ts';
 import { pseudonymised, pseudonymOf } from './pseudonymisation.ts';
 import { openCursor, sealCursor } from './scan-cursor.ts';
+import { segmentCount } from './scan-segments.ts';
 
 /**
  * Scan pages (up to 1 MB each) one scan-segment call reads: at most this much of the table is in memory at
@@ -33,9 +35,24 @@ import { openCursor, sealCursor } from './scan-cursor.ts';
 export const PAGES_PER_CALL = 8;
 const pageItems = Number(process.env.EXPORT_SCAN_PAGE_ITEMS) || undefined;
 
+/**
+ * How many Scan segments this table wants (`scan-segments.ts`). DescribeTable's figures are refreshed about
+ * every six hours on AWS, which is close enough for a split.
+ */
+async function segmentsFor(): Promise<number> {
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName() }));
+  return segmentCount({
+    items: Table?.ItemCount ?? 0,
+    tableBytes: Table?.TableSizeBytes ?? 0,
+    pagesPerCall: PAGES_PER_CALL,
+    pageItems,
+    most: exportWorkflow.segments,
+  });
+}
+
 /** Step 1: marks the job running and answers one entry per Scan segment (none if it was cancelled first). */
 export async function plan({ exportId }: PlanStep): Promise<PlanResult> {
-  const totalSegments = exportWorkflow.segments;
+  const totalSegments = await segmentsFor();
   const started = await startJob(exportId, totalSegments, new Date().toISOString());
   return {
     exportId,

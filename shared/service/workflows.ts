@@ -9,7 +9,7 @@ import type { FunctionName } from './functions.ts';
 export const exportWorkflow = {
   name: 'BulkExport',
   worker: 'export-worker' satisfies FunctionName,
-  /** Parallel Scan segments; the Map state runs them with this concurrency. */
+  /** Parallel Scan segments at most (plan picks fewer for a small table); the Map state runs them with this concurrency. */
   segments: 16,
   maxConcurrency: 8,
 } as const;
