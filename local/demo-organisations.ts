@@ -44,6 +44,15 @@ export const demoOrganisations: DemoOrganisation[] = [
     type: 'govt',
     scopes: ['system/AuditEvent.rs', 'system/Organization.rs'],
   },
+  // The ICB's population-health analysts (CONTRACT §8): bulk export only; the access rule refuses them anything
+  // else, whatever their scopes (`shared/access/analyst-access.ts`). Bulk Data asks for read scopes.
+  {
+    role: 'analyst',
+    odsCode: 'QNB01',
+    name: 'NHS Northbridge ICB Population Health Analytics',
+    type: 'govt',
+    scopes: ['system/*.read'],
+  },
 ];
 
 /** A sandbox supplier system that serves several of the demo organisations (CONTRACT §1). */

@@ -8,7 +8,8 @@ export type OrganisationRole =
   | 'acute'
   | 'community'
   | 'social-care'
-  | 'auditor';
+  | 'auditor'
+  | 'analyst';
 
 /**
  * A registered supplier system: it authenticates with its private key and acts for one or more organisations.

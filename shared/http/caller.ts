@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Caller } from '../access/access-token.ts';
+import { roleRefusal } from '../access/analyst-access.ts';
 import type { OrganisationRole, SupplierClient } from '../access/supplier-client.ts';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../fhir/operation-outcome.ts';
+import { routeFor } from '../service/routes.ts';
 
 /** The header a supplier system names the organisation it acts for with (CONTRACT §2). */
 export const END_USER_ORGANISATION_HEADER = 'NHSD-End-User-Organisation-ODS';
@@ -18,10 +20,14 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
   if (!ctx?.clientId || !ctx.organisations || !ctx.exp) throw new UnauthorizedError();
   if (Number(ctx.exp) * 1000 <= Date.now()) throw new UnauthorizedError('The access token has expired');
   const organisations = String(ctx.organisations).split(' ').filter(Boolean);
+  const role = String(ctx.role) as OrganisationRole;
+  const route = routeFor(event.httpMethod, event.resource);
+  const refusal = route && roleRefusal(role, route.function);
+  if (refusal) throw new ForbiddenError(refusal);
   return {
     clientId: String(ctx.clientId),
     odsCode: actingOrganisation(event, organisations),
-    role: String(ctx.role) as OrganisationRole,
+    role,
     scopes: String(ctx.scopes ?? '')
       .split(' ')
       .filter(Boolean),

@@ -31,7 +31,7 @@ type Visible = Target[] | 'forbidden';
 
 // The GP system serving both practices acts as one of them per request: test/e2e/supplier-systems.test.ts.
 type MatrixRole = Exclude<OrganisationRole, 'gp-system'>;
-const ROLES: MatrixRole[] = ['gp', 'acute', 'community', 'gp-other', 'social-care', 'auditor'];
+const ROLES: MatrixRole[] = ['gp', 'acute', 'community', 'gp-other', 'social-care', 'auditor', 'analyst'];
 
 /** What everyone may see under break-glass: all but the restricted, and its own restricted. */
 const SHARED: Target[] = [
@@ -52,6 +52,8 @@ const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in MatrixRole]: Visib
       'gp-other': 'forbidden',
       'social-care': SHARED,
       auditor: 'forbidden',
+      // The ICB's analysts export (CONTRACT §8) and do nothing else, break-glass included.
+      analyst: 'forbidden',
     },
     ETREAT: {
       gp: [...SHARED, 'gpRestricted'],
@@ -60,6 +62,7 @@ const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in MatrixRole]: Visib
       'gp-other': SHARED,
       'social-care': SHARED,
       auditor: 'forbidden',
+      analyst: 'forbidden',
     },
   },
   objection: {
@@ -70,6 +73,7 @@ const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in MatrixRole]: Visib
       'gp-other': 'forbidden',
       'social-care': ['patient', 'consent'],
       auditor: 'forbidden',
+      analyst: 'forbidden',
     },
     ETREAT: {
       gp: [...SHARED, 'consent', 'gpRestricted'],
@@ -78,6 +82,7 @@ const EXPECTED: { [R in Record]: { [P in Purpose]: { [role in MatrixRole]: Visib
       'gp-other': [...SHARED, 'consent'],
       'social-care': [...SHARED, 'consent'],
       auditor: 'forbidden',
+      analyst: 'forbidden',
     },
   },
 };
@@ -256,6 +261,7 @@ const WRITES: { [role in MatrixRole]: WriteCell } = {
   'gp-other': { write: 403, consent: 403, update: 403, delete: 403 },
   'social-care': { write: 201, consent: 201, update: 200, delete: 204 },
   auditor: { write: 403, consent: 403, update: 403, delete: 403 },
+  analyst: { write: 403, consent: 403, update: 403, delete: 403 },
 };
 
 describe.each(
