@@ -14,9 +14,7 @@ export function clientRegistry(config: Pick<IcbConfig, 'supplierClients'>): Supp
     ({ clientId, name, role, organisations, scopes, publicKeys, jwksUrl }) => ({
       clientId,
       name,
-      // The config knows the analyst role before the access rules do (issue 19 lands in two halves); once
-      // OrganisationRole lists it, this cast changes nothing.
-      role: role as SupplierClient['role'],
+      role,
       organisations,
       scopes,
       publicKeys: (publicKeys ?? []) as JWK[],

@@ -173,9 +173,46 @@ export class ServiceMonitoring extends Construct {
         stateMachine: props.exportWorkflow,
         humanReadableName: 'Bulk export workflow',
         alarmFriendlyName: 'ExportWorkflow',
-        addFailedExecutionCountAlarm: { Critical: { maxErrorCount: alarmThresholds.failedExports } },
-        addTimedOutExecutionCountAlarm: { Critical: { maxErrorCount: alarmThresholds.failedExports } },
-        addAbortedExecutionCountAlarm: { Critical: { maxErrorCount: alarmThresholds.failedExports } },
+      });
+      // One alarm, not one per outcome: a large ICB's stack is close to CloudFormation's 500 resources.
+      const executions = (metricName: string) =>
+        metrics.createMetric(
+          metricName,
+          MetricStatistic.SUM,
+          metricName,
+          { StateMachineArn: props.exportWorkflow?.stateMachineArn as string },
+          undefined,
+          'AWS/States',
+        );
+      facade.monitorCustom({
+        humanReadableName: 'Bulk exports not finished',
+        alarmFriendlyName: 'ExportWorkflow',
+        metricGroups: [
+          {
+            title: 'Executions failed, timed out or aborted',
+            metrics: [
+              {
+                metric: metrics.createMetricMath(
+                  'failed + timedOut + aborted',
+                  {
+                    failed: executions('ExecutionsFailed'),
+                    timedOut: executions('ExecutionsTimedOut'),
+                    aborted: executions('ExecutionsAborted'),
+                  },
+                  'Exports not finished',
+                ),
+                alarmFriendlyName: 'ExportWorkflowNotFinished',
+                addAlarm: {
+                  Critical: {
+                    threshold: alarmThresholds.failedExports,
+                    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                    treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+                  },
+                },
+              },
+            ],
+          },
+        ],
       });
     }
 
