@@ -1,6 +1,10 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient, ExportTableToPointInTimeCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  ExportTableToPointInTimeCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { ensureRecordTable } from '#local/record-table';
@@ -39,6 +43,8 @@ export interface ExportStepFigures {
 export interface ExportTier {
   patients: number;
   items: number;
+  /** The table's size as DynamoDB Local reports it (DescribeTable), in MB: what a native export is priced on. */
+  tableMb: number;
   loadSeconds: number;
   /** From the plan's start to the finish's end, segments `concurrency` at a time. */
   exportSeconds: number;
@@ -168,9 +174,11 @@ export async function measureExport(
       const status = await api({ kind: 'status', statusPath: kickOff.statusPath });
       if (status.status !== 200) throw new Error(`Status: ${status.status} ${JSON.stringify(status.body)}`);
       const manifest = status.body as { output?: { type: string; count?: number }[] };
+      const { Table } = await admin.send(new DescribeTableCommand({ TableName: TABLE }));
       tiers.push({
         patients: registered,
         items,
+        tableMb: round((Table?.TableSizeBytes ?? 0) / 2 ** 20, 1),
         loadSeconds: round(loadSeconds, 1),
         exportSeconds: round(exportSeconds, 1),
         steps: [figures('plan', [plan]), figures('scan-segment', scans), figures('finish', [finish])],
