@@ -46,6 +46,12 @@ export async function sandboxKeys(dir: string, baseUrl: string, fresh: boolean) 
     writeFileSync(cursorSecretPath, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
   const cursorSecret = readFileSync(cursorSecretPath, 'utf8');
+  // The export pseudonyms' HMAC key: a file beside the cursor secret, read by tests to work out pseudonyms.
+  const pseudonymKeyPath = join(dir, 'pseudonym-key');
+  if (fresh || !existsSync(pseudonymKeyPath)) {
+    writeFileSync(pseudonymKeyPath, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  const pseudonymKey = readFileSync(pseudonymKeyPath, 'utf8');
   let kept: SandboxClient[] = [];
   let serviceKey: JWK;
   if (!fresh && existsSync(clientsPath) && existsSync(servicePath)) {
@@ -86,7 +92,7 @@ export async function sandboxKeys(dir: string, baseUrl: string, fresh: boolean) 
       publicKeys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg, use: 'sig' }],
     }),
   );
-  return { file, registry, serviceKey, cursorSecret };
+  return { file, registry, serviceKey, cursorSecret, pseudonymKey };
 }
 
 async function privateJwk(alg: string): Promise<JWK> {

@@ -59,6 +59,13 @@ const TABLE_NAME = 'shared-care-record';
 const LOOPBACK = '127.0.0.1';
 const IDEMPOTENCY_TABLE_NAME = 'shared-care-record-idempotency';
 const DOCUMENTS_BUCKET = 'shared-care-record-documents';
+/** The one purpose the sandbox lists for identified exports (`export.identifiedPurposes` in an ICB's config). */
+const DEMO_IDENTIFIED_PURPOSES = [
+  {
+    code: 'screening-invitations',
+    description: 'Inviting eligible patients to a screening programme (sandbox demonstration purpose)',
+  },
+];
 
 /**
  * Starts the whole sandbox: DynamoDB Local and s3rver, the table as the stack declares it, keys and seeded
@@ -122,6 +129,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...sqs.environment,
       // CONTRACT §1: the sandbox delivers notifications to http://localhost; a cloud deployment never does.
       ALLOW_LOCAL_ENDPOINTS: 'true',
+      // Kept under the sandbox folder like the cursor secret, so pseudonyms are stable across restarts.
+      PSEUDONYM_KEY: keys.pseudonymKey,
+      EXPORT_IDENTIFIED_PURPOSES: JSON.stringify(DEMO_IDENTIFIED_PURPOSES),
       SOCIAL_CARE_ODS_CODES: demoOrganisations
         .filter((o) => o.role === 'social-care')
         .map((o) => o.odsCode)
@@ -133,6 +143,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const streamArn = await ensureRecordTable(admin, TABLE_NAME);
     await ensureIdempotencyTable(admin, IDEMPOTENCY_TABLE_NAME);
     await installAuditFault();
+    // Bulk exports run their workflow's steps in this process, as the state machine would run them.
+    const { useExportStarter } = await import('#shared/export/export-starter');
+    const { runExport } = await import('./export-runner.ts');
+    useExportStarter(async (exportId) => {
+      // Not awaited: the kick-off answers 202 at once, as StartExecution does.
+      runExport(exportId).catch((e) => console.error(`Export ${exportId}: ${(e as Error).name}`));
+    });
     const { seedSandbox } = await import('./seed.ts');
     await seedSandbox();
     // The registry lives in the record table, as a deployment's does; the sandbox's clients are its registry.
