@@ -296,6 +296,9 @@ function exportSection(e: ExportFigures): string {
       s.maxMs,
       s.totalMs,
       s.peakRssMb,
+      `${s.rssAfterFirstCallMb} → ${s.rssAfterLastCallMb}`,
+      `${s.heapAfterFirstCallMb} → ${s.heapAfterLastCallMb}`,
+      s.liveHeapAtEndMb,
     ]),
   );
   const totals = e.tiers.map((t) => [
@@ -317,7 +320,25 @@ ${e.skipped.length ? `Not run (load would overrun the time allowed): ${e.skipped
 
 ${table(['Patients', 'Items', 'Table MB', 'Load s', 'Export s (plan to finish)', 'Finish', 'Files (type, count)'], totals)}
 
-${table(['Patients', 'Step', 'Processes', 'Calls', 'Median ms', 'Max ms', 'Total ms', 'Peak RSS MB'], rows)}
+${table(
+  [
+    'Patients',
+    'Step',
+    'Processes',
+    'Calls',
+    'Median ms',
+    'Max ms',
+    'Total ms',
+    'Peak RSS MB',
+    'RSS after first → last call MB',
+    'Heap after first → last call MB',
+    'Live heap at end MB',
+  ],
+  rows,
+)}
+
+The last three columns are of the step's longest-running process (a segment's warm loop): RSS that climbs from
+call to call while the live heap at the end falls back is V8 keeping pages it has used, not data kept.
 
 **Parallel Scan or DynamoDB's native export to S3.** DynamoDB Local has no native export: asked for one
 (\`ExportTableToPointInTime\`) it answers ${e.nativeExportAnswer.replace(/\.$/, '')}, so only the Scan can be measured; the

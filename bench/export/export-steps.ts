@@ -37,6 +37,13 @@ export interface ExportStepFigures {
   totalMs: number;
   /** The largest peak RSS of any of its processes, in MB (import included). */
   peakRssMb: number;
+  /** RSS after the first and after the last call of its longest-running process, in MB. */
+  rssAfterFirstCallMb: number;
+  rssAfterLastCallMb: number;
+  /** Heap in use after the first and the last call of that process, and its live heap after a full GC at the end. */
+  heapAfterFirstCallMb: number;
+  heapAfterLastCallMb: number;
+  liveHeapAtEndMb: number;
 }
 
 /** One export of a table with so many patients. */
@@ -109,8 +116,8 @@ export async function measureExport(
     const workerEnv = {
       ...handlerEnvironment(sandbox, 'export-worker', local),
       ...exportWorkerSecrets(),
-      // Source maps as deployed.
-      NODE_OPTIONS: '--enable-source-maps',
+      // Source maps as deployed; gc exposed only to measure the live heap once the peak is taken.
+      NODE_OPTIONS: '--enable-source-maps --expose-gc',
     };
     const apiEnv = {
       ...handlerEnvironment(sandbox, 'bulk-export', local),
@@ -252,6 +259,7 @@ async function inBatches<T, U>(items: T[], concurrency: number, work: (item: T) 
 function figures(step: ExportStepFigures['step'], runs: StepWorkerOutput[]): ExportStepFigures {
   const calls = runs.flatMap((r) => r.callMs);
   const s = summarise(calls);
+  const longest = runs.reduce((a, b) => (b.callMs.length > a.callMs.length ? b : a));
   return {
     step,
     processes: runs.length,
@@ -263,6 +271,11 @@ function figures(step: ExportStepFigures['step'], runs: StepWorkerOutput[]): Exp
       0,
     ),
     peakRssMb: round(Math.max(...runs.map((r) => r.maxRssMb)), 1),
+    rssAfterFirstCallMb: round(longest.callRssMb[0] ?? 0, 1),
+    rssAfterLastCallMb: round(longest.callRssMb.at(-1) ?? 0, 1),
+    heapAfterFirstCallMb: round(longest.callHeapMb[0] ?? 0, 1),
+    heapAfterLastCallMb: round(longest.callHeapMb.at(-1) ?? 0, 1),
+    liveHeapAtEndMb: round(longest.liveHeapMb, 1),
   };
 }
 

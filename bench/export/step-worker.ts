@@ -17,8 +17,13 @@ export interface StepWorkerInput {
 export interface StepWorkerOutput {
   /** Wall time of each invocation, in ms (a plan or finish is one; a segment is one per Scan page batch). */
   callMs: number[];
+  /** RSS and live heap after each invocation, in MB: climbing from call to call would be memory kept. */
+  callRssMb: number[];
+  callHeapMb: number[];
   /** Peak RSS of the process, import and every call included, in MB. */
   maxRssMb: number;
+  /** Live heap after a forced full GC once every call is done, in MB: what the process still holds. */
+  liveHeapMb: number;
   /** The last answer (`done`, `status`, the plan's segments). */
   result: unknown;
   error?: string;
@@ -40,6 +45,8 @@ const context = {
   getRemainingTimeInMillis: () => 300_000,
 };
 const callMs: number[] = [];
+const callRssMb: number[] = [];
+const callHeapMb: number[] = [];
 let event: Record<string, unknown> = input.event;
 let result: unknown;
 let error: string | undefined;
@@ -48,6 +55,9 @@ try {
     const started = performance.now();
     result = await handler(event, { ...context, awsRequestId: crypto.randomUUID() });
     callMs.push(performance.now() - started);
+    const { rss, heapUsed } = process.memoryUsage();
+    callRssMb.push(rss / 2 ** 20);
+    callHeapMb.push(heapUsed / 2 ** 20);
     const answer = result as { done?: boolean; cursor?: string };
     if (input.event.step !== 'scan-segment' || answer.done) break;
     // As the state machine passes it on: the answer's fields but `done`, with the step named again.
@@ -57,9 +67,14 @@ try {
 } catch (e) {
   error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+(globalThis as { gc?: () => void }).gc?.();
 const output: StepWorkerOutput = {
   callMs,
-  maxRssMb: process.resourceUsage().maxRSS / 1024,
+  callRssMb,
+  callHeapMb,
+  maxRssMb,
+  liveHeapMb: process.memoryUsage().heapUsed / 2 ** 20,
   result,
   ...(error ? { error } : {}),
 };
