@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCareContext } from '../support/care-contexts.ts';
 import { eventually } from '../support/eventually.ts';
+import { officialExample } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { registerPatient } from '../support/registration.ts';
@@ -19,12 +20,9 @@ import { accessToken, sandbox } from '../support/sandbox-client.ts';
  */
 const page = readFileSync(new URL('../../docs/ANALYSTS.md', import.meta.url), 'utf8');
 const query = /<!-- analyst-example-query[^>]*-->\s*```sql\n([\s\S]+?)```/.exec(page)?.[1] as string;
-const hl7Encounter = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/fhir-test-cases/examples/encounter-example.json', import.meta.url),
-    'utf8',
-  ),
-) as Record<string, unknown> & { class: Record<string, unknown> };
+const hl7Encounter = officialExample<Record<string, unknown> & { class: Record<string, unknown> }>(
+  'encounter-example.json',
+);
 
 const pseudonymOf = (nhs: string) => {
   const key = Buffer.from(readFileSync(join(sandbox().dir, 'pseudonym-key'), 'utf8').trim(), 'base64url');

@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Encounter } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymised, pseudonymOf } from '#shared/export/pseudonymisation';
+import { officialExample } from '#test/support/fixtures';
 import { newNhsNumber } from '#test/support/nhs-numbers';
 
 /**
@@ -15,12 +16,7 @@ import { newNhsNumber } from '#test/support/nhs-numbers';
 const page = readFileSync(new URL('../../docs/ANALYSTS.md', import.meta.url), 'utf8');
 const query = /<!-- analyst-example-query[^>]*-->\s*```sql\n([\s\S]+?)```/.exec(page)?.[1] as string;
 // HL7's own R4 Encounter example (an inpatient encounter), given a patient, a status and a period per admission.
-const hl7Encounter = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/fhir-test-cases/examples/encounter-example.json', import.meta.url),
-    'utf8',
-  ),
-) as Encounter;
+const hl7Encounter = officialExample<Encounter>('encounter-example.json');
 
 const encounter = (nhs: string, start: string, classCode: 'IMP' | 'AMB'): Encounter => ({
   ...hl7Encounter,
