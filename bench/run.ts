@@ -80,9 +80,9 @@ try {
     iterations: 200,
     maxLoadSeconds: 420,
   });
-  step('Bulk export: each step at 10,000 and 100,000 patients');
+  step('Bulk export: each step at 10,000, 100,000 and 200,000 patients');
   const bulkExport = await measureExport(sandbox, {
-    tiers: [10_000, 100_000],
+    tiers: [10_000, 100_000, 200_000],
     concurrency: 2,
     maxLoadSeconds: 420,
   });
