@@ -132,6 +132,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       // Kept under the sandbox folder like the cursor secret, so pseudonyms are stable across restarts.
       PSEUDONYM_KEY: keys.pseudonymKey,
       EXPORT_IDENTIFIED_PURPOSES: JSON.stringify(DEMO_IDENTIFIED_PURPOSES),
+      // Small Scan pages, so even the sandbox's table takes several calls per segment (the cursor loop runs).
+      EXPORT_SCAN_PAGE_ITEMS: '5',
       SOCIAL_CARE_ODS_CODES: demoOrganisations
         .filter((o) => o.role === 'social-care')
         .map((o) => o.odsCode)

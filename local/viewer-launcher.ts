@@ -21,7 +21,10 @@ const PATIENTS = [
  * patient, and sends the browser to the single-use URL. Loopback only, as it holds the clients' private keys.
  */
 export function viewerLauncher(baseUrl: string, clients: SandboxClientsFile): LocalRoute {
-  const clinical = clients.clients.filter((c) => c.scopes.some((s) => s.startsWith('system/*.')));
+  // Analysts read everything by scope but may only export (CONTRACT §8): the viewer is not theirs.
+  const clinical = clients.clients.filter(
+    (c) => c.role !== 'analyst' && c.scopes.some((s) => s.startsWith('system/*.')),
+  );
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== PATH) return false;

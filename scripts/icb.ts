@@ -13,6 +13,7 @@ import {
 } from '#infra/config/registry-changes';
 import { organisationRoles } from '#infra/config/types';
 import { IcbConfigError } from '#infra/config/validate';
+import { optOutCommand, optOutUsage } from './opt-out.ts';
 
 /**
  * `npm run icb -- <command> [options]`: onboarding changes to an ICB's registry
@@ -52,10 +53,12 @@ const options = {
 } as const;
 
 async function main(argv: string[]): Promise<string> {
+  // The opt-out register is data in the deployment's table, not config: its own module and options.
+  if (argv[0] === 'opt-out') return optOutCommand(argv);
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
   const command = positionals[0];
   if (!command || !(command in usage)) {
-    if (values.help || !command) return `Commands:\n\n${Object.values(usage).join('\n\n')}`;
+    if (values.help || !command) return `Commands:\n\n${[...Object.values(usage), optOutUsage].join('\n\n')}`;
     throw new UsageError(`Unknown command "${command}": one of ${Object.keys(usage).join(', ')}`);
   }
   if (values.help) return usage[command] as string;

@@ -1,9 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { isOdsCode } from '../fhir/ods-code.ts';
-import { NotFoundError, operationOutcome } from '../fhir/operation-outcome.ts';
+import { BadRequestError, NotFoundError, operationOutcome } from '../fhir/operation-outcome.ts';
 import { callerOf } from '../http/caller.ts';
 import type { FhirRequest } from '../http/fhir-request.ts';
 import { FHIR_JSON } from '../http/fhir-response.ts';
+import { requestContext } from '../http/request-context.ts';
 import { searchQuery } from '../http/search-query.ts';
 import { FHIR_BASE_PATH } from '../service/routes.ts';
 import { deleteExportFiles, downloadUrl, readManifest } from './export-files.ts';
@@ -27,7 +28,14 @@ const LEVELS: Record<string, ExportLevel> = {
  * `Content-Location`. The caller is an analyst (`callerOf` refuses anyone else).
  */
 export async function kickOff(r: FhirRequest): Promise<APIGatewayProxyResult> {
-  const caller = callerOf(r.event);
+  const { caller, endUser, purpose } = requestContext(r.event, r.fhirBase);
+  // Break-glass is for a patient in front of a clinician; a population export never breaks the glass.
+  if (purpose.code !== 'TREAT') {
+    throw new BadRequestError(
+      'NHSD-Purpose-Of-Use ETREAT (break-glass) does not apply to bulk export',
+      'value',
+    );
+  }
   const level = LEVELS[r.interaction] as ExportLevel;
   // A group is a practice's registered list, named by its ODS code.
   if (level === 'group' && !isOdsCode(r.id ?? '')) throw new NotFoundError(`Group/${r.id} is not known`);
@@ -47,6 +55,7 @@ export async function kickOff(r: FhirRequest): Promise<APIGatewayProxyResult> {
     request,
     clientId: caller.clientId,
     odsCode: caller.odsCode,
+    ...(endUser ? { endUser } : {}),
     createdAt: new Date().toISOString(),
   });
   try {
@@ -82,7 +91,11 @@ export async function exportStatus(r: FhirRequest): Promise<APIGatewayProxyResul
   }
   const manifest = await readManifest<
     Omit<BulkManifest, 'output'> & { output: { type: string; key: string; count: number }[] }
-  >(job.exportId);
+  >(job.exportId).catch((e: Error) => {
+    // The bucket's lifecycle rule expires an export's files; the job may outlive them by a little.
+    if (e.name === 'NoSuchKey') throw new NotFoundError(`The files of export ${job.exportId} have expired`);
+    throw e;
+  });
   const output = await Promise.all(
     manifest.output.map(async ({ type, key, count }) => ({ type, url: await downloadUrl(key), count })),
   );

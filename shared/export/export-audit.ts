@@ -1,5 +1,11 @@
 import type { AuditEvent } from '@medplum/fhirtypes';
-import { ACT_REASON_SYSTEM, AUDIT_SUBTYPE_SYSTEM, CLIENT_ID_SYSTEM } from '../audit/audit-event.ts';
+import {
+  ACT_REASON_SYSTEM,
+  AUDIT_SUBTYPE_SYSTEM,
+  CLIENT_ID_SYSTEM,
+  END_USER_SYSTEM,
+  JOB_ROLE_SYSTEM,
+} from '../audit/audit-event.ts';
 import { ODS_CODE_SYSTEM } from '../fhir/ods-code.ts';
 import type { ExportJob, ExportSummary } from './export-job.ts';
 
@@ -8,7 +14,8 @@ export const EXPORT_SUBTYPE = 'bulk-export';
 export const IDENTIFIED_EXPORT_SUBTYPE = 'bulk-export-identified';
 
 /**
- * The AuditEvent of a finished export (CONTRACT §8): who exported (the client and its organisation), what was
+ * The AuditEvent of a finished export (CONTRACT §8): who exported (the client, its organisation and, when the
+ * kick-off named them, the analyst by SDS user id), what was
  * asked (the kick-off URL as the query), and how many patients and resources went out and how many patients
  * the national data opt-out left out. Purpose of use is population health (`POPHLTH`); an identified export
  * has its own subtype and names its purpose, so it is found in the trail apart from the pseudonymised ones.
@@ -40,7 +47,7 @@ export function exportAuditEvent(
     agent: [
       {
         who: { identifier: { system: CLIENT_ID_SYSTEM, value: job.clientId } },
-        requestor: true,
+        requestor: !job.endUser,
         purposeOfUse,
       },
       {
@@ -50,6 +57,18 @@ export function exportAuditEvent(
         },
         requestor: false,
       },
+      ...(job.endUser
+        ? [
+            {
+              who: { identifier: { system: END_USER_SYSTEM, value: job.endUser.id } },
+              ...(job.endUser.role
+                ? { role: [{ coding: [{ system: JOB_ROLE_SYSTEM, code: job.endUser.role }] }] }
+                : {}),
+              requestor: true,
+              purposeOfUse,
+            },
+          ]
+        : []),
     ],
     source: { observer: { display: 'Shared Care Record' } },
     entity: [

@@ -1,3 +1,4 @@
+import type { EndUser } from '../audit/audit-event.ts';
 import type { ExportRequest } from './export-request.ts';
 
 /** Where an export is: Bulk Data's states, plus cancelled (answered 404 from then on). */
@@ -21,6 +22,8 @@ export interface ExportJob {
   /** Who asked: only this client may poll or cancel it. */
   clientId: string;
   odsCode: string;
+  /** The analyst using the client (`NHSD-End-User-Id`, `NHSD-End-User-Role`), named in the audit. */
+  endUser?: EndUser;
   createdAt: string;
   /** Segments of the parallel Scan, once planned; which of them are finished. */
   totalSegments?: number;

@@ -39,14 +39,23 @@ export function exportableTypes(level: ExportLevel): string[] {
 }
 
 const OUTPUT_FORMATS = ['application/fhir+ndjson', 'application/ndjson', 'ndjson'];
-const KNOWN = new Set(['_outputFormat', '_since', '_type', '_typeFilter', '_identified', 'purpose']);
+/** The kick-off's parameters (`_typeFilter` only to refuse it by name). */
+export const EXPORT_PARAMETERS = [
+  '_type',
+  '_since',
+  '_outputFormat',
+  '_typeFilter',
+  '_identified',
+  'purpose',
+];
+const KNOWN = new Set(EXPORT_PARAMETERS);
 // A FHIR instant: a time to the second with a zone (fractions allowed).
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Checks a Bulk Data (v2) kick-off and answers what it asks for, or throws a 400 OperationOutcome saying what
  * is wrong: `Prefer: respond-async` is required; `_outputFormat` must be NDJSON; every `_type` must be one the
- * level serves; `_since` must be an instant; `_typeFilter` is not supported (refused rather than ignored, so an
+ * level serves (unless `Prefer: handling=lenient`, which leaves the others out); `_since` must be an instant; `_typeFilter` is not supported (refused rather than ignored, so an
  * analyst never mistakes an unfiltered export for a filtered one); any other parameter is refused; and
  * `_identified=true` needs a `purpose` the deployment lists.
  *
@@ -61,7 +70,8 @@ export function exportRequest(kickOff: {
   purposes: readonly IdentifiedPurpose[];
 }): ExportRequest {
   const { level, query } = kickOff;
-  if (!(kickOff.prefer ?? '').split(/[,;]/).some((p) => p.trim().toLowerCase() === 'respond-async')) {
+  const prefer = (kickOff.prefer ?? '').split(/[,;]/).map((p) => p.trim().toLowerCase());
+  if (!prefer.includes('respond-async')) {
     throw new BadRequestError(
       'A Bulk Data kick-off needs the header Prefer: respond-async (the export runs in the background)',
       'required',
@@ -102,21 +112,24 @@ export function exportRequest(kickOff: {
   return {
     level,
     ...(kickOff.group ? { group: kickOff.group } : {}),
-    types: requestedTypes(level, query._type),
+    types: requestedTypes(level, query._type, prefer.includes('handling=lenient')),
     ...(since ? { since: new Date(since).toISOString() } : {}),
     ...identified(one('_identified'), one('purpose'), kickOff.purposes),
     url: kickOff.url,
   };
 }
 
-function requestedTypes(level: ExportLevel, values: string[] | undefined): string[] {
+/** The types asked for; with `Prefer: handling=lenient` those not served are left out, as the IG allows. */
+function requestedTypes(level: ExportLevel, values: string[] | undefined, lenient: boolean): string[] {
   const served = exportableTypes(level);
   if (!values) return served;
   const asked = [...new Set(values.flatMap((v) => v.split(',')).map((t) => t.trim()))];
+  if (asked.includes('')) throw new BadRequestError('_type names an empty type', 'invalid');
   const unserved = asked.filter((t) => !served.includes(t));
-  if (unserved.length || asked.length === 0 || asked.includes('')) {
+  if (lenient && unserved.length < asked.length) return asked.filter((t) => served.includes(t));
+  if (unserved.length) {
     throw new BadRequestError(
-      `_type names ${unserved.length ? `types this export does not serve: ${unserved.join(', ')}` : 'an empty type'}. ` +
+      `_type names types this export does not serve: ${unserved.join(', ')}. ` +
         `Exportable at this level: ${served.join(', ')}`,
       'not-supported',
     );

@@ -24,12 +24,14 @@ import type {
 } from './export-steps.ts';
 import { pseudonymKey } from './pseudonym-key.ts';
 import { pseudonymised, pseudonymOf } from './pseudonymisation.ts';
+import { openCursor, sealCursor } from './scan-cursor.ts';
 
 /**
  * Scan pages (up to 1 MB each) one scan-segment call reads: at most this much of the table is in memory at
  * once and a call ends well inside the worker's 300 s, whatever the region's size.
  */
 export const PAGES_PER_CALL = 8;
+const pageItems = Number(process.env.EXPORT_SCAN_PAGE_ITEMS) || undefined;
 
 /** Step 1: marks the job running and answers one entry per Scan segment (none if it was cancelled first). */
 export async function plan({ exportId }: PlanStep): Promise<PlanResult> {
@@ -52,10 +54,12 @@ export async function scanSegment(step: ScanSegmentStep): Promise<ScanSegmentRes
   const { exportId, segment, totalSegments } = step;
   const job = await readJob(exportId);
   if (job?.status !== 'in-progress') return { exportId, segment, totalSegments, done: true };
-  const toLine = await lineMaker(job);
+  const key = await pseudonymKey();
+  const binding = `${exportId}#${segment}/${totalSegments}`;
+  const toLine = lineMaker(job, key);
   const lines = new Map<string, string[]>();
   const counted = { patients: 0, optedOut: 0 };
-  let start = step.cursor ? fromCursor(step.cursor) : undefined;
+  let start = step.cursor ? openCursor(key, binding, step.cursor) : undefined;
   for (let page = 0; page < PAGES_PER_CALL; page++) {
     const answer: ScanCommandOutput = await documentClient.send(
       new ScanCommand({
@@ -63,6 +67,9 @@ export async function scanSegment(step: ScanSegmentStep): Promise<ScanSegmentRes
         Segment: segment,
         TotalSegments: totalSegments,
         ExclusiveStartKey: start,
+        // Pages are DynamoDB's 1 MB unless EXPORT_SCAN_PAGE_ITEMS caps them (the sandbox does, so its small table
+        // still takes several calls per segment and runs the cursor loop as a region does).
+        ...(pageItems ? { Limit: pageItems } : {}),
         // Journal entries, history and access facts never go out: DynamoDB drops them before they travel.
         FilterExpression: 'NOT begins_with(SK, :underscore)',
         ExpressionAttributeValues: { ':underscore': '_' },
@@ -93,7 +100,13 @@ export async function scanSegment(step: ScanSegmentStep): Promise<ScanSegmentRes
     await writeParts(exportId, partName(segment, step.cursor), lines, counted);
   }
   if (!start) await finishSegment(exportId, segment);
-  return { exportId, segment, totalSegments, ...(start ? { cursor: toCursor(start) } : {}), done: !start };
+  return {
+    exportId,
+    segment,
+    totalSegments,
+    ...(start ? { cursor: sealCursor(key, binding, start) } : {}),
+    done: !start,
+  };
 }
 
 /**
@@ -135,9 +148,8 @@ async function cancelled(exportId: string): Promise<FinishResult> {
 }
 
 /** How one resource becomes a line: pseudonymised (the default) or as stored (an identified export). */
-async function lineMaker(job: ExportJob): Promise<(resource: Resource, nhs?: string) => string> {
+function lineMaker(job: ExportJob, key: Uint8Array): (resource: Resource, nhs?: string) => string {
   if (job.request.identifiedFor) return (resource) => JSON.stringify(resource);
-  const key = await pseudonymKey();
   const pseudonyms = new Map<string, string>();
   const pseudonym = (nhs: string) => {
     const known = pseudonyms.get(nhs);
@@ -169,8 +181,3 @@ const partName = (segment: number, cursor: string | undefined) =>
     .update(cursor ?? 'start')
     .digest('hex')
     .slice(0, 16)}`;
-
-// The cursor is DynamoDB's LastEvaluatedKey (table keys only), carried by the state machine between calls.
-const toCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-const fromCursor = (cursor: string) =>
-  JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;

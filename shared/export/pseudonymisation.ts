@@ -29,6 +29,8 @@ const FREE_TEXT = new Set([
   'valueMarkdown',
   'patientInstruction',
   'conclusion',
+  // A letter's or plan's title is typed by a person and may name the patient ("Discharge summary, Mrs Oakley").
+  'title',
 ]);
 /** Elements that identify a person directly: removed everywhere (an Organization keeps its own, below). */
 const PERSONAL = new Set([
@@ -48,15 +50,22 @@ const PATIENT_REFERENCE = /^(.*\/)?Patient\/(\d{10})$/;
 
 /**
  * A resource as a pseudonymised export carries it (CONTRACT §8): every NHS number (a Patient's id, an NHS-number
- * identifier, a `Patient/<nhs>` reference) replaced by its pseudonym; names, addresses, telecoms, photos and
- * contacts removed (of the patient, a RelatedPerson, a contained Practitioner alike); free text removed
- * (narrative, notes, comments, descriptions, string values, Attachment data, url and title, Reference display);
- * dates of birth and death cut to the month. Codes, coded displays, dates of care, ODS codes and the record's
+ * identifier, a `Patient/<nhs>` reference) replaced by its pseudonym, a person's other identifiers removed;
+ * names, addresses, telecoms, photos and contacts removed (of the patient, a RelatedPerson, a contained
+ * Practitioner, a care team alike); free text removed (narrative, notes, comments, descriptions, string values,
+ * Attachment data, url and title, Reference display, primitives' extensions); dates of birth and death cut to
+ * the month. Codes, coded displays, dates of care, ODS codes and the record's
  * own ids stay, so the data still answers population questions. The input is not changed.
  */
 export function pseudonymised<T extends Resource>(resource: T, pseudonym: Pseudonym): T {
-  const out = walk(resource, pseudonym, resource.resourceType === 'Organization') as T & { id?: string };
-  if (resource.resourceType === 'Patient' && resource.id) out.id = pseudonym(resource.id);
+  const out = walk(resource, pseudonym, resource.resourceType === 'Organization') as T & Json;
+  // A person's other identifiers (a hospital number, a carer's) identify them as directly as a name does: a
+  // Patient keeps only its pseudonym, a RelatedPerson none.
+  if (resource.resourceType === 'Patient' && resource.id) {
+    out.id = pseudonym(resource.id);
+    out.identifier = [{ system: PSEUDONYM_SYSTEM, value: out.id }];
+  }
+  if (resource.resourceType === 'RelatedPerson') delete out.identifier;
   return out;
 }
 
@@ -75,9 +84,12 @@ function walk(value: unknown, pseudonym: Pseudonym, organisation: boolean): unkn
   for (const [key, v] of Object.entries(object)) {
     if (FREE_TEXT.has(key)) continue;
     if (PERSONAL.has(key) && !(isOrganisation && ORGANISATION_KEEPS.has(key))) continue;
-    // A HumanName (array or single); an Organization's or a care team's `name` is a string and stays.
-    if (key === 'name' && typeof v === 'object') continue;
-    if (attachment && (key === 'data' || key === 'url' || key === 'title')) continue;
+    // A HumanName, or a name given to something else that may hold one ("Peter Chalmers' care plan"): only
+    // an Organization's own name stays.
+    if (key === 'name' && !(isOrganisation && typeof v === 'string')) continue;
+    // A primitive's extensions (`_birthDate` with the birth time) can say more than the value kept.
+    if (key.startsWith('_')) continue;
+    if (attachment && (key === 'data' || key === 'url')) continue;
     // A Reference's display may be the person's name; a Coding's display is the code's meaning.
     if (key === 'display' && !coding) continue;
     if (DATES_TO_MONTH.has(key) && typeof v === 'string') {

@@ -25,6 +25,24 @@ function binaryCapability(): CapabilityStatementRestResource {
   };
 }
 
+const BULK_DATA = 'http://hl7.org/fhir/uv/bulkdata';
+/** Bulk Data export (CONTRACT §8), as the routes serve it: the operation at each level the route table has. */
+const exportsAt = (interaction: string) =>
+  routes.some((r) => r.function === 'bulk-export' && r.interaction === interaction);
+const exportOperation = (definition: string) => ({
+  name: 'export',
+  definition: `${BULK_DATA}/OperationDefinition/${definition}`,
+  documentation:
+    "Bulk Data (v2) export for the ICB's analysts only: pseudonymised NDJSON, restricted resources and national data opt-outs left out",
+});
+
+/** Group, served only for export: a group is a practice's registered list, its id the practice's ODS code. */
+function groupCapability(): CapabilityStatementRestResource[] {
+  return exportsAt('export-group')
+    ? [{ type: 'Group', operation: [exportOperation('group-export')] }]
+    : [];
+}
+
 /**
  * The server's CapabilityStatement, generated from the same declarations that drive routing, validation and
  * search, so it lists only what is actually served.
@@ -52,6 +70,7 @@ export function capabilityStatement(
       ...(type === 'Patient'
         ? [
             { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+            ...(exportsAt('export-patient') ? [exportOperation('patient-export')] : []),
             {
               name: 'current-medications',
               definition:
@@ -74,6 +93,7 @@ export function capabilityStatement(
     software,
     implementation: { description: 'Shared Care Record FHIR R4 API', url: fhirBase },
     fhirVersion: '4.0.1',
+    ...(exportsAt('export-system') ? { instantiates: [`${BULK_DATA}/CapabilityStatement/bulk-data`] } : {}),
     format: ['application/fhir+json', 'application/json'],
     rest: [
       {
@@ -82,8 +102,9 @@ export function capabilityStatement(
           description:
             'NHS application-restricted access: a signed JWT client assertion exchanged at /oauth2/token for a Bearer token',
         },
-        resource: [...resource, subscriptionCapability(), binaryCapability()],
+        resource: [...resource, subscriptionCapability(), binaryCapability(), ...groupCapability()],
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        ...(exportsAt('export-system') ? { operation: [exportOperation('export')] } : {}),
       },
     ],
   };

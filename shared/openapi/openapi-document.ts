@@ -1,4 +1,5 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { EXPORT_PARAMETERS } from '../export/export-request.ts';
 import { searchParameters } from '../fhir/definitions/search-parameters.ts';
 import { type ResourceTypeDefinition, resourceTypes as resourceTable } from '../service/resource-types.ts';
 import { FHIR_BASE_PATH, type RouteDefinition, routes as routeTable } from '../service/routes.ts';
@@ -247,6 +248,29 @@ function parameters(route: RouteDefinition, path: string, type: string | undefin
       }),
     );
   }
+  if (
+    route.interaction.startsWith('export-') &&
+    route.interaction !== 'export-status' &&
+    route.interaction !== 'export-cancel'
+  ) {
+    list.push(
+      {
+        name: 'Prefer',
+        in: 'header',
+        required: true,
+        schema: { type: 'string', enum: ['respond-async'] },
+        description: 'Required: the export runs in the background',
+      },
+      ...namedQuery(EXPORT_PARAMETERS, {
+        _type: 'Only these types, comma-separated',
+        _since: 'Only resources changed after this instant',
+        _outputFormat: 'application/fhir+ndjson (the default), application/ndjson or ndjson',
+        _typeFilter: 'Not supported: answered 400',
+        _identified: '`true` for an identified export, only with a purpose the deployment lists',
+        purpose: 'The listed purpose of an identified export',
+      }),
+    );
+  }
   if (route.interaction === 'everything') {
     list.push(
       {
@@ -384,6 +408,28 @@ function responses(route: RouteDefinition, type: string | undefined): OpenAPIV3_
       };
     case 'capabilities':
       return { '200': { description: 'The CapabilityStatement', ...fhirBody({ type: 'object' }) } };
+    case 'export-system':
+    case 'export-patient':
+    case 'export-group':
+      return {
+        '202': {
+          description: 'Accepted: poll the status URL in `Content-Location`',
+          ...fhirBody(ref('schemas', 'OperationOutcome')),
+        },
+        ...errors,
+      };
+    case 'export-status':
+      return {
+        '200': {
+          description:
+            'The manifest: `output[]` of `{type, url, count}`, each URL a presigned download valid 1 hour',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        '202': { description: 'Still running: `X-Progress` says how far, `Retry-After` when to ask again' },
+        ...errors,
+      };
+    case 'export-cancel':
+      return { '202': { description: 'Cancelled: its files are deleted' }, ...errors };
     default:
       return { '200': { description: 'A Bundle', ...fhirBody(ref('schemas', 'Bundle')) }, ...errors };
   }

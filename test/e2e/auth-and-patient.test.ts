@@ -25,8 +25,17 @@ describe('sandbox start-up (CONTRACT §1)', () => {
     expect(clients.fhirBase).toBe(`${sandbox().url}/FHIR/R4`);
     expect(clients.tokenUrl).toBe(`${sandbox().url}/oauth2/token`);
     const roles = clients.clients.map((c) => c.role).sort();
-    expect(roles).toEqual(['acute', 'auditor', 'community', 'gp', 'gp-other', 'gp-system', 'social-care']);
-    expect(new Set(clients.clients.map((c) => c.odsCode)).size).toBe(6);
+    expect(roles).toEqual([
+      'acute',
+      'analyst',
+      'auditor',
+      'community',
+      'gp',
+      'gp-other',
+      'gp-system',
+      'social-care',
+    ]);
+    expect(new Set(clients.clients.map((c) => c.odsCode)).size).toBe(7);
     expect(clients.clients.find((c) => c.role === 'gp-system')?.organisations).toEqual(['A81001', 'A81002']);
     const fhir = await fhirClient('gp');
     for (const c of clients.clients) {

@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#shared/aws/clients';
+import { createJob, failJob, startJob } from '#shared/export/export-job-store';
 import { addToOptOutRegister } from '#shared/export/opt-out-store';
 import { openCareContext } from '../support/care-contexts.ts';
 import { eventually } from '../support/eventually.ts';
@@ -85,8 +88,8 @@ async function downloaded(manifest: Manifest): Promise<Line[]> {
   return lines;
 }
 
-async function exported(path: string) {
-  const response = await kickOff(path);
+async function exported(path: string, headers: Record<string, string> = {}) {
+  const response = await kickOff(path, { headers });
   expect(response.status, await response.clone().text()).toBe(202);
   const statusUrl = response.headers.get('content-location') as string;
   const manifest = await manifestOf(statusUrl);
@@ -172,7 +175,8 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
   });
 
   it('pseudonymises: the patient is found by pseudonym, with no NHS number, name, address or telecom in any file', async () => {
-    const { lines } = await exported('/$export?_type=Patient,Condition,RelatedPerson');
+    // Every type, so no file of the export is left unread.
+    const { lines } = await exported('/$export');
     const pseudonym = pseudonymOf(included);
 
     const patient = lines.find((l) => l.type === 'Patient' && l.resource.id === pseudonym)?.resource;
@@ -202,6 +206,36 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(lines.some((l) => l.resource.id === ids.optedOutCondition)).toBe(false);
     expect(lines.some((l) => l.resource.id === pseudonymOf(included))).toBe(true);
     expect(manifest.extension?.[OPTED_OUT_EXTENSION]).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reads a record larger than one call's pages across several calls, losing nothing", async () => {
+    // The sandbox's Scan pages hold 5 items (EXPORT_SCAN_PAGE_ITEMS) and a call reads 8 pages: one record of
+    // 45 Conditions, all in one partition and so one segment, takes at least two calls, each writing its file.
+    const nhs = newNhsNumber();
+    await registerPatient(nhs);
+    const entries = Array.from({ length: 45 }, (_, i) => ({
+      request: { method: 'POST', url: 'Condition' },
+      resource: {
+        ...officialExample('condition-example.json'),
+        id: undefined,
+        subject: { reference: `Patient/${nhs}` },
+        recordedDate: `2026-01-${String((i % 28) + 1).padStart(2, '0')}`,
+      },
+    }));
+    const bundle = await fhirFetch('gp', '', {
+      method: 'POST',
+      body: { resourceType: 'Bundle', type: 'transaction', entry: entries },
+    });
+    expect(bundle.status, JSON.stringify(bundle.body)).toBe(200);
+    const created = (bundle.body.entry as { response: { location: string } }[]).map(
+      (e) => /Condition\/([^/]+)/.exec(e.response.location)?.[1],
+    );
+
+    const { lines } = await exported('/$export?_type=Condition');
+
+    const mine = lines.filter((l) => created.includes(l.resource.id as string));
+    expect(mine).toHaveLength(45);
+    expect(new Set(mine.map((l) => l.url)).size).toBeGreaterThanOrEqual(2);
   });
 
   it('never exports a restricted or very restricted resource', async () => {
@@ -245,6 +279,7 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     ['an unknown parameter', '/$export?_elements=id', {}],
     ['_typeFilter, which is not supported', '/$export?_typeFilter=Condition%3Fcode%3D1234', {}],
     ['_identified=true without a purpose', '/$export?_identified=true', {}],
+    ['break-glass', '/$export', { 'NHSD-Purpose-Of-Use': 'ETREAT', 'NHSD-Break-Glass-Reason': 'curious' }],
     [
       '_identified=true for a purpose the deployment has not listed',
       '/$export?_identified=true&purpose=curiosity',
@@ -267,6 +302,127 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(read.body.resourceType).toBe('OperationOutcome');
     const search = await fhirFetch('analyst', `/Condition?patient=Patient/${included}`);
     expect(search.status).toBe(403);
+    for (const [method, path] of [
+      ['GET', '/Subscription'],
+      ['POST', '/Binary/$upload-url'],
+      ['POST', ''],
+      ['GET', `/Patient/${included}/$everything`],
+    ]) {
+      const other = await fhirFetch('analyst', path as string, {
+        method,
+        ...(method === 'POST' ? { body: { resourceType: 'Bundle', type: 'batch', entry: [] } } : {}),
+      });
+      expect(other.status, `${method} ${path}`).toBe(403);
+    }
+  });
+
+  it("exports a group (a practice's registered list): only the patients registered there", async () => {
+    const elsewhere = newNhsNumber();
+    await registerPatient(elsewhere, { as: 'gp-other', practice: 'A81002' });
+
+    const { lines } = await exported('/Group/A81002/$export?_type=Patient');
+
+    expect(lines.some((l) => l.resource.id === pseudonymOf(elsewhere))).toBe(true);
+    expect(lines.some((l) => l.resource.id === pseudonymOf(included))).toBe(false);
+    expect(
+      lines.every((l) => (l.resource.generalPractitioner as Json[])[0]?.reference === 'Organization/A81002'),
+    ).toBe(true);
+  });
+
+  it('audits each export: who, what was asked, and how many patients and resources went out and were left out', async () => {
+    const { statusUrl, manifest } = await exported('/$export?_type=Patient,Condition', {
+      'NHSD-End-User-Id': '555021935107',
+      'NHSD-End-User-Role': 'R8000',
+    });
+    const audit = await auditOf(statusUrl);
+    const entity = audit.entity?.[0] as Json;
+
+    expect(audit.agent).toContainEqual(
+      expect.objectContaining({
+        who: {
+          identifier: {
+            system: 'https://shared-care-record.org/fhir/Id/client-id',
+            value: clientIdOf('analyst'),
+          },
+        },
+      }),
+    );
+    expect(audit.agent).toContainEqual(
+      expect.objectContaining({
+        who: { identifier: { system: 'https://fhir.nhs.uk/Id/sds-user-id', value: '555021935107' } },
+        requestor: true,
+      }),
+    );
+    const detail = Object.fromEntries(
+      (entity.detail as { type: string; valueString: string }[]).map((d) => [d.type, Number(d.valueString)]),
+    );
+
+    expect(Buffer.from(entity.query as string, 'base64').toString()).toBe(manifest.request);
+    expect(detail['opted-out-patients-left-out']).toBe(manifest.extension?.[OPTED_OUT_EXTENSION]);
+    const count = (type: string) =>
+      manifest.output.filter((o) => o.type === type).reduce((n, o) => n + (o.count ?? 0), 0);
+    expect(detail['resources:Condition']).toBe(count('Condition'));
+    expect(detail.patients).toBe(count('Patient'));
+  });
+
+  it('sends NHS numbers only in an identified export for a listed purpose, audited apart', async () => {
+    const { statusUrl, lines } = await exported(
+      '/$export?_type=Patient&_identified=true&purpose=screening-invitations',
+    );
+
+    expect(lines.some((l) => l.resource.id === included)).toBe(true);
+    expect(lines.some((l) => l.resource.id === optedOut)).toBe(false);
+    const audit = await auditOf(statusUrl);
+    expect(audit.subtype).toContainEqual(expect.objectContaining({ code: 'bulk-export-identified' }));
+  });
+
+  it("answers a running export 202 with X-Progress and Retry-After, a failed one 500, another client's 404", async () => {
+    const job = async (clientId = clientIdOf('analyst')) => {
+      const exportId = crypto.randomUUID();
+      await createJob({
+        exportId,
+        status: 'accepted',
+        request: { level: 'system', types: ['Patient'], url: 'test' },
+        clientId,
+        odsCode: 'QNB01',
+        createdAt: new Date().toISOString(),
+      });
+      await startJob(exportId, 16, new Date().toISOString());
+      return { exportId, url: `${sandbox().clients.fhirBase}/$export-status/${exportId}` };
+    };
+    const running = await job();
+    const failed = await job();
+    const anothers = await job('another-analyst-system');
+    await failJob(failed.exportId, 'Error');
+
+    const progress = await status(running.url);
+    const failure = await status(failed.url);
+    const notYours = await status(anothers.url);
+
+    expect(progress.status).toBe(202);
+    expect(progress.headers.get('x-progress')).toBe('0 of 16 segments scanned');
+    expect(progress.headers.get('retry-after')).toBe('5');
+    expect(failure.status).toBe(500);
+    expect(((await failure.json()) as Json).resourceType).toBe('OperationOutcome');
+    expect(notYours.status).toBe(404);
+    expect((await status(anothers.url, 'DELETE')).status).toBe(404);
+  });
+
+  it('lists the export operations in the CapabilityStatement', async () => {
+    const statement = (await (await fetch(`${sandbox().clients.fhirBase}/metadata`)).json()) as {
+      rest: { operation?: Json[]; resource: { type: string; operation?: Json[] }[] }[];
+    };
+    const rest = statement.rest[0];
+    const operationsOf = (type: string) => rest?.resource.find((r) => r.type === type)?.operation ?? [];
+
+    expect(rest?.operation).toContainEqual(expect.objectContaining({ name: 'export' }));
+    expect(operationsOf('Patient')).toContainEqual(
+      expect.objectContaining({
+        name: 'export',
+        definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export',
+      }),
+    );
+    expect(operationsOf('Group')).toContainEqual(expect.objectContaining({ name: 'export' }));
   });
 
   it('answers 404 for an export that does not exist', async () => {
@@ -275,6 +431,24 @@ describe('Bulk Data export (CONTRACT §8, issue 19)', () => {
     expect(response.status).toBe(404);
   });
 });
+
+/** The export's AuditEvent, as the table keeps it beside the job. */
+async function auditOf(statusUrl: string): Promise<{ entity?: Json[]; subtype?: Json[]; agent?: Json[] }> {
+  const exportId = statusUrl.split('/').at(-1) as string;
+  const { Items = [] } = await documentClient.send(
+    new QueryCommand({
+      TableName: process.env.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :journal)',
+      ExpressionAttributeValues: { ':pk': `EXPORT#${exportId}`, ':journal': '_journal#' },
+    }),
+  );
+  expect(Items).toHaveLength(1);
+  return JSON.parse(Items[0]?.auditEvent as string);
+}
+
+function clientIdOf(role: 'analyst'): string {
+  return sandbox().clients.clients.find((c) => c.role === role)?.clientId as string;
+}
 
 function bucket(): string {
   return JSON.parse(readFileSync(join(sandbox().dir, 'sandbox.json'), 'utf8')).bucketName as string;
