@@ -5,8 +5,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Encounter } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymised, pseudonymOf } from '#shared/export/pseudonymisation';
-import { officialExample } from '#test/support/fixtures';
-import { newNhsNumber } from '#test/support/nhs-numbers';
+import { officialExample } from '../support/fixtures.ts';
+import { newNhsNumber } from '../support/nhs-numbers.ts';
 
 /**
  * The worked example of docs/ANALYSTS.md: its DuckDB query, exactly as the page prints it, over Encounter NDJSON
