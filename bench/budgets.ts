@@ -30,6 +30,11 @@ export const budgets = {
   },
   /** Our requests per second over FHIR Works on AWS's, same machine and script, one run (issue 15). */
   peerRatio: { read: 1.0, create: 1.0, crud: 1.5 },
+  /**
+   * Bulk export (issue 19): each step's peak RSS with 100,000 patients over its peak with 10,000 (and with 200,000
+   * over 100,000). A step that held its share of the region would grow with it; 10% allows for V8's heap sizing.
+   */
+  exportRssGrowth: 1.1,
 } as const;
 
 /** A figure beside its budget. */

@@ -14,6 +14,7 @@ import { bundleDir, measureBundles } from './cold-start/bundles.ts';
 import { costModel } from './cost/cost-model.ts';
 import { measureInteractions } from './cpu/cpu.ts';
 import { measureNotificationLatency, writeNotificationLatency } from './events/notification-latency.ts';
+import { exportChecks, measureExport } from './export/export-steps.ts';
 import { measureThroughput } from './http/http-throughput.ts';
 import { measureStorageFloor, requestsPerIteration } from './http/storage-floor.ts';
 import { measurePeakMemory } from './memory/peak-memory.ts';
@@ -79,6 +80,12 @@ try {
     iterations: 200,
     maxLoadSeconds: 420,
   });
+  step('Bulk export: each step at 10,000, 100,000 and 200,000 patients');
+  const bulkExport = await measureExport(sandbox, {
+    tiers: [10_000, 100_000, 200_000],
+    concurrency: 2,
+    maxLoadSeconds: 420,
+  });
   await stopAll();
   // Last, with the machine to itself: each server runs alone, one after the other.
   step('Ours beside FHIR Works on AWS: read, create and the CRUD mix at 16 and 64 connections');
@@ -101,6 +108,7 @@ try {
     checks: [
       ...checks({ interactions, bundles, memory, http, floor, scale, peer }),
       ...viewerChecks(viewer),
+      ...exportChecks(bulkExport),
       {
         part: '3',
         what: 'import time, authorizer with a 1,000-organisation, 60-system registry',
@@ -117,6 +125,7 @@ try {
     throughput: { http, floor, requestsPerIteration },
     scale,
     peer,
+    export: bulkExport,
     cost: costModel(interactions),
   });
   step('Wrote bench/results.json and bench/RESULTS.md');

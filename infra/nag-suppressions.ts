@@ -4,12 +4,15 @@ import { eventRules, streamConsumers } from '#shared/service/events';
 import { type FunctionDefinition, type FunctionName, functions } from '#shared/service/functions';
 import { queues } from '#shared/service/queues';
 import { routes } from '#shared/service/routes';
+import { exportWorkflow } from '#shared/service/workflows';
 import type { AccessLogsBucket } from './constructs/access-logs-bucket.ts';
 import type { AlarmTopic } from './constructs/alarm-topic.ts';
 import type { CursorSecret } from './constructs/cursor-secret.ts';
 import type { DocumentsBucket } from './constructs/documents-bucket.ts';
 import type { EventRules } from './constructs/event-rules.ts';
+import type { ExportWorkflow } from './constructs/export-workflow.ts';
 import type { IdempotencyTable } from './constructs/idempotency-table.ts';
+import type { PseudonymKey } from './constructs/pseudonym-key.ts';
 import type { RecordTable } from './constructs/record-table.ts';
 import type { ServiceApi } from './constructs/service-api.ts';
 import type { ServiceFunctions } from './constructs/service-functions.ts';
@@ -25,9 +28,11 @@ export interface NaggedStack extends Stack {
   readonly recordTable: RecordTable;
   readonly idempotencyTable: IdempotencyTable;
   readonly cursorSecret: CursorSecret;
+  readonly pseudonymKey: PseudonymKey;
   readonly accessLogsBucket: AccessLogsBucket;
   readonly documentsBucket: DocumentsBucket;
   readonly functions: ServiceFunctions;
+  readonly exportWorkflow: ExportWorkflow;
   readonly eventRules: EventRules;
   readonly streamConsumers: StreamConsumers;
   readonly workQueues: WorkQueues;
@@ -47,6 +52,7 @@ export function applyNagSuppressions(stack: NaggedStack): void {
   suppressStorageFindings(stack);
   suppressDeadLetterQueueFindings(stack);
   suppressOperationsFindings(stack);
+  suppressExportFindings(stack);
 }
 
 function acknowledge(scope: IConstruct, findings: Record<string, string>): void {
@@ -101,6 +107,12 @@ function suppressFunctionFindings(stack: NaggedStack): void {
           'gateway for the same egress; the worker connects only to public addresses, checked on the address it ' +
           'connects to, so no private or metadata address is reachable through a Subscription.',
       });
+    } else if (name === exportWorkflow.worker) {
+      const workflow =
+        "Invoked synchronously by the export state machine's tasks: Step Functions retries Lambda's transient " +
+        'errors and catches every other failure into the fail step, which marks the job failed for the analyst; ' +
+        'a dead-letter queue only receives failed asynchronous invocations.';
+      acknowledge(fn, { 'HIPAA.Security-LambdaDLQ': workflow, 'Serverless-LambdaDLQ': workflow });
     } else if (name === 'organisation-register') {
       const customResource =
         'Invoked by CloudFormation as a custom resource: a failure fails the deployment (the function answers ' +
@@ -266,5 +278,29 @@ function suppressOperationsFindings(stack: NaggedStack): void {
     'Serverless-SNSRedrivePolicy':
       'The only subscription is the alarm e-mail; an undelivered alarm e-mail leaves the alarm in ALARM on the ' +
       'dashboard and console, which a dead-letter queue of e-mails would not improve on.',
+  });
+}
+
+function suppressExportFindings(stack: NaggedStack): void {
+  const rotation =
+    'The pseudonym key must stay the same for pseudonyms to link one export to the next (issue 19: stable across ' +
+    'exports so analysts can link); rotating it would re-identify no one but would break every linkage, so it is ' +
+    'replaced only deliberately (by redeploying a new secret) if it is ever exposed, and then every earlier ' +
+    'export is treated as under the old key.';
+  acknowledge(stack.pseudonymKey.secret, {
+    'AwsSolutions-SMG4': rotation,
+    'HIPAA.Security-SecretsManagerRotationEnabled': rotation,
+  });
+  const { stateMachine } = stack.exportWorkflow;
+  acknowledge(stateMachine, {
+    [`AwsSolutions-IAM5[Resource::${arnOf(stack.functions.byName[exportWorkflow.worker].function)}:*]`]:
+      "CDK's grant to invoke the export worker: the function's own ARN and its versions and aliases (`:*`), " +
+      'so a published version could be invoked; no other function.',
+    'AwsSolutions-IAM5[Resource::*]':
+      'X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs vended-log delivery ' +
+      '(CreateLogDelivery, PutResourcePolicy, DescribeLogGroups and the rest) support no resource-level permissions.',
+    'HIPAA.Security-IAMNoInlinePolicy':
+      "The policy is the CDK-generated one attached only to the state machine's own role, holding exactly the " +
+      'invoke of the export worker, tracing and log delivery; it is created and deleted with the role.',
   });
 }

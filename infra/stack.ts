@@ -1,4 +1,13 @@
-import { App, type AppProps, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import {
+  App,
+  type AppProps,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { eventRules, streamConsumers } from '#shared/service/events';
@@ -6,6 +15,7 @@ import { functions } from '#shared/service/functions';
 import { gatewayResponses } from '#shared/service/gateway-responses';
 import { queues } from '#shared/service/queues';
 import { FHIR_BASE_PATH, routes } from '#shared/service/routes';
+import { exportWorkflow } from '#shared/service/workflows';
 import { clientRegistry } from './config/client-registry.ts';
 import { icbConfig, selectIcb } from './config/icbs.ts';
 import type { IcbConfig } from './config/types.ts';
@@ -16,9 +26,11 @@ import { CursorSecret } from './constructs/cursor-secret.ts';
 import { DocumentsBucket } from './constructs/documents-bucket.ts';
 import { EncryptionKeys } from './constructs/encryption-keys.ts';
 import { EventRules } from './constructs/event-rules.ts';
+import { ExportWorkflow } from './constructs/export-workflow.ts';
 import { IdempotencyTable } from './constructs/idempotency-table.ts';
 import { MutualTlsDomain } from './constructs/mutual-tls-domain.ts';
 import { OrganisationRegister } from './constructs/organisation-register.ts';
+import { PseudonymKey } from './constructs/pseudonym-key.ts';
 import { RecordTable } from './constructs/record-table.ts';
 import { API_STAGE_NAME, ServiceApi } from './constructs/service-api.ts';
 import { ServiceEventBus } from './constructs/service-event-bus.ts';
@@ -46,10 +58,12 @@ export class SharedCareRecordStack extends Stack {
   readonly recordTable: RecordTable;
   readonly idempotencyTable: IdempotencyTable;
   readonly cursorSecret: CursorSecret;
+  readonly pseudonymKey: PseudonymKey;
   readonly accessLogsBucket: AccessLogsBucket;
   readonly documentsBucket: DocumentsBucket;
   readonly eventBus: ServiceEventBus;
   readonly functions: ServiceFunctions;
+  readonly exportWorkflow: ExportWorkflow;
   readonly eventRules: EventRules;
   readonly streamConsumers: StreamConsumers;
   readonly workQueues: WorkQueues;
@@ -73,6 +87,7 @@ export class SharedCareRecordStack extends Stack {
     this.recordTable = new RecordTable(this, 'Record', { encryptionKey: this.keys.data });
     this.idempotencyTable = new IdempotencyTable(this, 'Idempotency', { encryptionKey: this.keys.data });
     this.cursorSecret = new CursorSecret(this, 'CursorSecret', { encryptionKey: this.keys.data });
+    this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { encryptionKey: this.keys.data });
     this.accessLogsBucket = new AccessLogsBucket(this, 'AccessLogs', {
       retentionDays: config.auditRetentionDays,
     });
@@ -81,6 +96,7 @@ export class SharedCareRecordStack extends Stack {
       accessLogsBucket: this.accessLogsBucket.bucket,
       // The Records Management Code's period, as for the audit trail around the record.
       noncurrentRetentionDays: config.auditRetentionDays,
+      exportFileRetentionDays: config.export.fileRetentionDays,
     });
     this.eventBus = new ServiceEventBus(this, 'Events', {
       eventBusName: deployment,
@@ -97,6 +113,7 @@ export class SharedCareRecordStack extends Stack {
       bus: this.eventBus.bus,
       idempotencyTable: this.idempotencyTable.table,
       cursorSecret: this.cursorSecret.secret,
+      pseudonymKey: this.pseudonymKey.secret,
       dataKey: this.keys.data,
       logsKey: this.keys.logs,
       logRetentionDays: config.logRetentionDays,
@@ -116,8 +133,26 @@ export class SharedCareRecordStack extends Stack {
           ? { VIEWER_FRAME_ANCESTORS: config.viewerFrameAncestors.join(' ') }
           : {}),
       },
+      functionEnvironment: {
+        // The purposes an identified export may name (CONTRACT §8), and how long its files are kept (a job
+        // answered after its files expired would hand out links to nothing).
+        'bulk-export': {
+          EXPORT_IDENTIFIED_PURPOSES: JSON.stringify(config.export.identifiedPurposes),
+          EXPORT_FILE_RETENTION_DAYS: String(config.export.fileRetentionDays),
+        },
+      },
     });
     const { lambdas } = this.functions;
+
+    this.exportWorkflow = new ExportWorkflow(this, 'ExportWorkflow', {
+      workflow: exportWorkflow,
+      worker: lambdas[exportWorkflow.worker],
+      workerTimeout: Duration.seconds(functions[exportWorkflow.worker].timeoutSeconds),
+      logRetentionDays: config.logRetentionDays,
+      logsKey: this.keys.logs,
+      tracing: true,
+    });
+    this.functions.grantExportWorkflow(this.exportWorkflow.stateMachine, functions);
 
     this.eventRules = new EventRules(this, 'EventRules', {
       rules: eventRules,
@@ -199,6 +234,7 @@ export class SharedCareRecordStack extends Stack {
       relationshipStartedAlarmPerHour: config.relationshipStartedAlarmPerHour,
       accessLogs: this.api.accessLogs,
       deliveryLogs: lambdas['notification-delivery'].logGroup,
+      exportWorkflow: this.exportWorkflow.stateMachine,
     });
 
     new CfnOutput(this, 'FhirBaseUrl', {

@@ -3,7 +3,8 @@ import type { IcbConfigInput, IcbRegistry } from './types.ts';
 
 /**
  * A made-up production ICB, to show the settings a live deployment adds: a fixed account, a custom domain with
- * mutual TLS, suppliers that publish their own JWKS, the ICB's own safeguarding codes and a tighter WAF.
+ * mutual TLS, suppliers that publish their own JWKS, the ICB's own safeguarding codes, a tighter WAF and the
+ * purposes its analysts may ask for identified exports for.
  */
 export const exampleProdIcb: IcbConfigInput = {
   name: 'example-prod-icb',
@@ -32,4 +33,21 @@ export const exampleProdIcb: IcbConfigInput = {
     truststoreVersion: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
   },
   waf: { enabled: true, rateLimitPer5Minutes: 2000 },
+  // Identified exports only for purposes with their own legal basis; every other export is pseudonymised.
+  export: {
+    identifiedPurposes: [
+      {
+        code: 'invoice-validation',
+        description:
+          "Invoice validation in the ICB's controlled environment for finance, under its section 251 support",
+      },
+      {
+        code: 'risk-stratification',
+        description:
+          'Risk stratification for case finding by the GP practices, under its section 251 support',
+      },
+    ],
+    // Analysts download within a day or two; three days keeps fewer copies about.
+    fileRetentionDays: 3,
+  },
 };

@@ -48,6 +48,7 @@ export const organisationRoles = [
   'community',
   'social-care',
   'auditor',
+  'analyst',
 ] as const;
 
 /** The FHIR types a scope may name: those the API serves, and its own Subscription and Binary endpoints. */
@@ -161,7 +162,9 @@ export const supplierClientSchema = strict({
     .describe('The supplier system, as audit records name it'),
   role: z
     .enum(organisationRoles, `must be one of ${organisationRoles.join(', ')}`)
-    .describe('The kind of organisation it acts for (`auditor`: the ICB information governance team)'),
+    .describe(
+      'The kind of organisation it acts for (`auditor`: the ICB information governance team; `analyst`: its population-health analysts, who may only export)',
+    ),
   organisations: z
     .array(odsCode)
     .min(1, 'must list at least one organisation')
@@ -236,6 +239,46 @@ export const wafSchema = strict({
     .min(100, 'must be a whole number of requests, at least 100 (WAF accepts no fewer)')
     .default(DEFAULT_WAF.rateLimitPer5Minutes)
     .describe('Requests one IP address may make in any 5 minutes before it is blocked for a while'),
+});
+
+/** A purpose an identified export may name: a short code the kick-off gives, and what it is, for the audit. */
+export const identifiedPurposeSchema = strict({
+  code: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'must be 2 to 64 letters, digits, ".", "_" and "-"')
+    .describe('The code an identified export names as its purpose, as the audit records it'),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .describe('The purpose and its legal basis, in words (the approval it rests on)'),
+});
+
+/** Export files are deleted this many days after they are written unless an ICB says otherwise. */
+export const DEFAULT_EXPORT_FILE_RETENTION_DAYS = 7;
+export const DEFAULT_EXPORT = {
+  identifiedPurposes: [],
+  fileRetentionDays: DEFAULT_EXPORT_FILE_RETENTION_DAYS,
+};
+
+export const exportSchema = strict({
+  identifiedPurposes: z
+    .array(identifiedPurposeSchema)
+    .default([])
+    .refine(
+      (purposes) => new Set(purposes.map((p) => p.code)).size === purposes.length,
+      'must not list a code twice',
+    )
+    .describe(
+      'The purposes for which an analyst may ask for an identified export (`_identified=true`); empty: every export is pseudonymised',
+    ),
+  fileRetentionDays: z
+    .number()
+    .int()
+    .min(1, 'must be a whole number of days, 1 to 30')
+    .max(30, 'must be a whole number of days, 1 to 30: export files are copies of the record, not an archive')
+    .default(DEFAULT_EXPORT_FILE_RETENTION_DAYS)
+    .describe("Days an export's NDJSON files are kept before S3 deletes them"),
 });
 
 export const DEFAULT_REGION = 'eu-west-2';
@@ -333,6 +376,9 @@ export const icbConfigSchema = strict({
     .optional()
     .describe('A custom domain with mutual TLS; the default execute-api endpoint is then switched off'),
   waf: wafSchema.default(DEFAULT_WAF).describe('The regional web ACL in front of the API'),
+  export: exportSchema
+    .default(DEFAULT_EXPORT)
+    .describe("Bulk Data export (`$export`) for the ICB's population-health analysts"),
 });
 
 /** An ICB file as written: fields with a default may be left out. */
@@ -343,5 +389,6 @@ export type IcbOrganisation = IcbConfig['organisations'][number];
 export type SupplierClientConfig = IcbConfig['supplierClients'][number];
 export type CustomDomainConfig = NonNullable<IcbConfig['customDomain']>;
 export type WafConfig = IcbConfig['waf'];
+export type ExportConfig = IcbConfig['export'];
 /** The part of an ICB's config `npm run icb` changes, kept in `infra/config/<icb>.registry.json`. */
 export type IcbRegistry = Pick<IcbConfigInput, 'organisations' | 'supplierClients'>;

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 /**
  * Holds the documents behind DocumentReference resources (letters, discharge summaries, care plans), under
  * `documents/` (never deleted by the service, a deleted DocumentReference's included), and uploads waiting to be
- * checked under `uploads/` (shared/documents/document-bucket.ts).
+ * checked under `uploads/` (shared/documents/document-bucket.ts), and bulk exports' NDJSON files under `exports/`,
+ * deleted after the ICB's export retention.
  */
 export class DocumentsBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -19,6 +20,8 @@ export class DocumentsBucket extends Construct {
       accessLogsBucket: s3.IBucket;
       /** Days an overwritten or deleted version of a document stays recoverable. */
       noncurrentRetentionDays: number;
+      /** Days a bulk export's files are kept (`export.fileRetentionDays`). */
+      exportFileRetentionDays: number;
     },
   ) {
     super(scope, id);
@@ -48,6 +51,15 @@ export class DocumentsBucket extends Construct {
           prefix: 'documents/',
           noncurrentVersionExpiration: Duration.days(props.noncurrentRetentionDays),
           expiredObjectDeleteMarker: true,
+        },
+        {
+          // Export files are copies of the record made for analysts to download: gone after the retention, and
+          // in a versioned bucket the deleted version goes a day later, not after the documents' retention.
+          id: 'export-files',
+          prefix: 'exports/',
+          expiration: Duration.days(props.exportFileRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
       // Clinical documents outlive any one stack.

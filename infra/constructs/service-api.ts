@@ -102,7 +102,12 @@ export class ServiceApi extends Construct {
     const integrationFor = (name: FunctionName) => {
       const existing = integrations.get(name);
       if (existing) return existing;
-      const integration = new apigateway.LambdaIntegration(props.functions[name], { allowTestInvoke: false });
+      // One invoke permission per function for this API, not one per method: with the bulk export's routes
+      // (and every generic route declared again under the literal Patient) a large ICB's stack went past
+      // CloudFormation's 500 resources (test/infra/scale.test.ts). Only this API's own methods can use it.
+      const integration = new apigateway.LambdaIntegration(props.functions[name], {
+        scopePermissionToMethod: false,
+      });
       integrations.set(name, integration);
       return integration;
     };

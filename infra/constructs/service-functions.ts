@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EventRuleDefinition } from '#shared/service/events';
 import type { FunctionDefinition, FunctionName } from '#shared/service/functions';
@@ -22,11 +23,15 @@ export interface ServiceFunctionsProps {
   bus: events.IEventBus;
   idempotencyTable: dynamodb.ITable;
   cursorSecret: secretsmanager.ISecret;
+  /** The HMAC key of bulk exports' pseudonyms (`pseudonymKey: 'read'`). */
+  pseudonymKey: secretsmanager.ISecret;
   dataKey: kms.IKey;
   logsKey: kms.IKey;
   logRetentionDays: number;
   /** Environment every function gets, from the ICB config. */
   environment: Record<string, string>;
+  /** Environment only some functions get, from the ICB config (the identified-export purposes: bulk-export). */
+  functionEnvironment?: Partial<Record<FunctionName, Record<string, string>>>;
 }
 
 /**
@@ -53,7 +58,11 @@ export class ServiceFunctions extends Construct {
       const fn = new ServiceFunction(this, name, {
         name,
         definition,
-        environment: { ...props.environment, ...environmentFor(definition, props) },
+        environment: {
+          ...props.environment,
+          ...props.functionEnvironment?.[name],
+          ...environmentFor(definition, props),
+        },
         logRetentionDays: props.logRetentionDays,
         logsKey: props.logsKey,
         ...(deadLetterQueue ? { deadLetterQueue } : {}),
@@ -73,6 +82,23 @@ export class ServiceFunctions extends Construct {
       Object.entries(this.byName).map(([name, fn]) => [name, fn.function]),
     ) as Record<FunctionName, NodejsFunction>;
   }
+
+  /**
+   * Lets every function whose grants say `exportWorkflow: 'start'` start executions of the export state machine,
+   * and no other, and tells it which (`EXPORT_STATE_MACHINE_ARN`). A step of its own: the state machine is built
+   * after the functions, since it invokes the export worker.
+   */
+  grantExportWorkflow(
+    stateMachine: sfn.IStateMachine,
+    definitions: Record<FunctionName, FunctionDefinition>,
+  ): void {
+    for (const [name, definition] of Object.entries(definitions) as [FunctionName, FunctionDefinition][]) {
+      if (definition.grants.exportWorkflow !== 'start') continue;
+      const fn = this.lambdas[name];
+      stateMachine.grantStartExecution(fn);
+      fn.addEnvironment('EXPORT_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    }
+  }
 }
 
 function environmentFor(
@@ -87,6 +113,7 @@ function environmentFor(
     ...(grants.bus ? { EVENT_BUS_NAME: props.bus.eventBusName } : {}),
     ...(grants.idempotency ? { IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.tableName } : {}),
     ...(grants.cursorSecret ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
+    ...(grants.pseudonymKey ? { PSEUDONYM_KEY_ARN: props.pseudonymKey.secretArn } : {}),
   };
 }
 
@@ -102,4 +129,5 @@ function grant(fn: ServiceFunction, definition: FunctionDefinition, props: Servi
   if (grants.bus === 'put') props.bus.grantPutEventsTo(grantee);
   if (grants.idempotency === 'readWrite') props.idempotencyTable.grantReadWriteData(grantee);
   if (grants.cursorSecret === 'read') props.cursorSecret.grantRead(grantee);
+  if (grants.pseudonymKey === 'read') props.pseudonymKey.grantRead(grantee);
 }

@@ -13,6 +13,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import {
   type CustomMetricGroup,
@@ -71,6 +72,8 @@ export interface ServiceMonitoringProps {
   accessLogs?: logs.ILogGroup;
   /** The notification-delivery function's log group (its dead-letter lines name the subscription). */
   deliveryLogs?: logs.ILogGroup;
+  /** The bulk export workflow: any failed, timed-out or aborted execution is an export an analyst did not get. */
+  exportWorkflow?: sfn.IStateMachine;
 }
 
 /**
@@ -161,6 +164,55 @@ export class ServiceMonitoring extends Construct {
         humanReadableName: `Dead letters: ${name}`,
         alarmFriendlyName: `DeadLetters-${name}`,
         addQueueMaxSizeAlarm: { Critical: { maxMessageCount: alarmThresholds.deadLetters } },
+      });
+    }
+
+    if (props.exportWorkflow) {
+      facade.addLargeHeader('Bulk export');
+      facade.monitorStepFunction({
+        stateMachine: props.exportWorkflow,
+        humanReadableName: 'Bulk export workflow',
+        alarmFriendlyName: 'ExportWorkflow',
+      });
+      // One alarm, not one per outcome: a large ICB's stack is close to CloudFormation's 500 resources.
+      const executions = (metricName: string) =>
+        metrics.createMetric(
+          metricName,
+          MetricStatistic.SUM,
+          metricName,
+          { StateMachineArn: props.exportWorkflow?.stateMachineArn as string },
+          undefined,
+          'AWS/States',
+        );
+      facade.monitorCustom({
+        humanReadableName: 'Bulk exports not finished',
+        alarmFriendlyName: 'ExportWorkflow',
+        metricGroups: [
+          {
+            title: 'Executions failed, timed out or aborted',
+            metrics: [
+              {
+                metric: metrics.createMetricMath(
+                  'failed + timedOut + aborted',
+                  {
+                    failed: executions('ExecutionsFailed'),
+                    timedOut: executions('ExecutionsTimedOut'),
+                    aborted: executions('ExecutionsAborted'),
+                  },
+                  'Exports not finished',
+                ),
+                alarmFriendlyName: 'ExportWorkflowNotFinished',
+                addAlarm: {
+                  Critical: {
+                    threshold: alarmThresholds.failedExports,
+                    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                    treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+                  },
+                },
+              },
+            ],
+          },
+        ],
       });
     }
 

@@ -23,6 +23,8 @@ export const alarmThresholds = {
   breakGlassPerHourDefault: 5,
   /** Relationships started (care contexts claimed) in an hour above which someone should look (the config's). */
   relationshipStartedPerHourDefault: 50,
+  /** Any bulk export workflow that failed, timed out or was aborted: an analyst is waiting on an export. */
+  failedExports: 0,
 } as const;
 
 /** One runbook of `docs/runbooks/`: what an alarm means, how to confirm it, what to do. */
@@ -43,6 +45,7 @@ export const runbooks = {
   breakGlass: { id: 'break-glass', title: 'Break-glass uses above the hourly threshold' },
   relationshipStarted: { id: 'relationship-started', title: 'New relationships above the hourly threshold' },
   waf: { id: 'waf-blocks', title: 'Requests blocked by the web ACL' },
+  exportFailed: { id: 'export-failed', title: 'A bulk export workflow failed, timed out or was aborted' },
 } as const satisfies Record<string, Runbook>;
 
 export const RUNBOOK_FOLDER = 'docs/runbooks';
@@ -50,6 +53,7 @@ export const RUNBOOK_FOLDER = 'docs/runbooks';
 /** The runbook for an alarm, from the friendly name the stack gives it (`DeadLetters-NotificationDeliveries`). */
 export function runbookForAlarm(alarmName: string): Runbook | undefined {
   const rules: [RegExp, Runbook][] = [
+    [/ExportWorkflow/i, runbooks.exportFailed],
     [/5xx/i, runbooks.api5xx],
     [/Latency|P99/i, runbooks.apiLatency],
     [/Throttl/i, runbooks.throttling],

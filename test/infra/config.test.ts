@@ -36,6 +36,23 @@ describe('ICB config', () => {
     expect(config.breakGlassAlarmPerHour).toBe(5);
     expect(config.relationshipGraceDays).toBe(30);
     expect(config.relationshipStartedAlarmPerHour).toBe(50);
+    expect(config.export).toEqual({ identifiedPurposes: [], fileRetentionDays: 7 });
+  });
+
+  it('knows the analyst role, and the example ICB registers an analyst client', () => {
+    const config = icbConfig('example-icb');
+
+    expect(config.supplierClients.filter((c) => c.role === 'analyst').map((c) => c.scopes)).toEqual([
+      ['system/*.read'],
+    ]);
+  });
+
+  it('takes the purposes an identified export may name, with their descriptions', () => {
+    const purposes = [{ code: 'invoice-validation', description: 'Invoice validation under section 251' }];
+
+    const config = validateIcbConfig({ ...exampleIcb, export: { identifiedPurposes: purposes } });
+
+    expect(config.export).toEqual({ identifiedPurposes: purposes, fileRetentionDays: 7 });
   });
 
   it.each([
@@ -125,6 +142,28 @@ describe('ICB config', () => {
       { customDomain: { ...customDomain(), truststoreUri: 'https://bucket/cas.pem' } },
     ],
     ['waf\\.rateLimitPer5Minutes', { waf: { enabled: true, rateLimitPer5Minutes: 10 } }],
+    ['export\\.fileRetentionDays', { export: { fileRetentionDays: 0 } }],
+    ['export\\.fileRetentionDays', { export: { fileRetentionDays: 90 } }],
+    [
+      'export\\.identifiedPurposes\\[0\\]\\.code',
+      { export: { identifiedPurposes: [{ code: 'has spaces', description: 'x' }] } },
+    ],
+    [
+      'export\\.identifiedPurposes\\[0\\]\\.description',
+      { export: { identifiedPurposes: [{ code: 'audit', description: ' ' }] } },
+    ],
+    [
+      'export\\.identifiedPurposes',
+      {
+        export: {
+          identifiedPurposes: [
+            { code: 'audit', description: 'a' },
+            { code: 'audit', description: 'b' },
+          ],
+        },
+      },
+    ],
+    ['export\\.identifiedPurpose', { export: { identifiedPurpose: [] } }],
   ])('names the field when %s is wrong', (field, change) => {
     const act = () => validateIcbConfig({ ...exampleIcb, ...(change as Partial<IcbConfigInput>) });
 

@@ -91,6 +91,8 @@ describe('the onboarding commands (npm run icb)', () => {
 
   it('refuses a change the config would refuse, naming the field, and leaves the file as it was', () => {
     const before = readFileSync(join(dir, 'example-icb.registry.json'), 'utf8');
+    // The new system would be appended after the registry's own.
+    const index = registry().supplierClients.length;
     const run = icb(
       'add-supplier',
       ...['--client-id', 'stray-system', '--name', 'Stray', '--role', 'acute', '--organisations', 'Y00001'],
@@ -99,7 +101,7 @@ describe('the onboarding commands (npm run icb)', () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(
-      'ICB config "example-icb": supplierClients[3].organisations[0] must be one of the organisations; Y00001 is not listed',
+      `ICB config "example-icb": supplierClients[${index}].organisations[0] must be one of the organisations; Y00001 is not listed`,
     );
     expect(readFileSync(join(dir, 'example-icb.registry.json'), 'utf8')).toBe(before);
   });
