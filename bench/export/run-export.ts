@@ -10,7 +10,7 @@ import { benchDir, tmpDir } from '../support/bench-paths.ts';
 import { startSandboxProcess } from '../support/sandbox-process.ts';
 import { exportChecks, measureExport } from './export-steps.ts';
 
-const tiers = (process.env.BENCH_EXPORT_TIERS ?? '10000,100000,200000').split(',').map(Number);
+const tiers = (process.env.BENCH_EXPORT_TIERS ?? '10000,100000').split(',').map(Number);
 const dir = join(tmpDir, 'export-sandbox');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(tmpDir, { recursive: true });
