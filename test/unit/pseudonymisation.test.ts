@@ -13,7 +13,7 @@ const pseudonym = (nhs: string) => pseudonymOf(KEY, nhs);
 
 type Json = Record<string, unknown>;
 /** An HL7 example made to belong to an NHS-numbered patient, as the record holds it. */
-function example(file: string, patientField?: string): Json {
+function heldExample(file: string, patientField?: string): Json {
   const resource = officialExample(file);
   const text = JSON.stringify(resource).replace(/"Patient\/[A-Za-z0-9.-]+"/g, `"Patient/${NHS}"`);
   const out = JSON.parse(text) as Json;
@@ -64,7 +64,7 @@ describe('pseudonymisation of an exported resource (CONTRACT §8)', () => {
   });
 
   it('replaces the patient reference and removes the narrative and free text of an Observation', () => {
-    const out = anonymised(example('observation-example.json', 'subject'));
+    const out = anonymised(heldExample('observation-example.json', 'subject'));
 
     expect(out.subject).toEqual({ reference: `Patient/${PSEUDONYM}` });
     expect(out.text).toBeUndefined();
@@ -79,7 +79,7 @@ describe('pseudonymisation of an exported resource (CONTRACT §8)', () => {
       identifier: [{ system: 'https://example.org/carers', value: 'C-77' }],
       photo: [{ contentType: 'image/png', data: 'iVBORw0KGgo=' }],
     });
-    const team = anonymised(example('careteam-example.json', 'subject'));
+    const team = anonymised(heldExample('careteam-example.json', 'subject'));
 
     expect(related.patient).toEqual({ reference: `Patient/${PSEUDONYM}` });
     for (const gone of ['name', 'telecom', 'address', 'identifier', 'photo'])
@@ -90,7 +90,7 @@ describe('pseudonymisation of an exported resource (CONTRACT §8)', () => {
   });
 
   it("removes a document's description, narrative and attachment's data, url and title", () => {
-    const document = example('documentreference-example.json', 'subject');
+    const document = heldExample('documentreference-example.json', 'subject');
     const out = anonymised(document);
 
     expect(out.description).toBeUndefined();
