@@ -53,6 +53,8 @@ export interface ExportTier {
   /** The table's size as DynamoDB Local reports it (DescribeTable), in MB: what a native export is priced on. */
   tableMb: number;
   loadSeconds: number;
+  /** The Scan segments plan split the table into (as many as it needs, at most the declared number). */
+  segments: number;
   /** From the plan's start to the finish's end, segments `concurrency` at a time. */
   exportSeconds: number;
   steps: ExportStepFigures[];
@@ -63,6 +65,7 @@ export interface ExportTier {
 
 export interface ExportFigures {
   measuredAt: string;
+  /** The most segments plan may give (the declared number). */
   segments: number;
   /** Segments in flight at once here (the state machine runs `exportWorkflow.maxConcurrency` on AWS). */
   concurrency: number;
@@ -191,6 +194,7 @@ export async function measureExport(
         items,
         tableMb: round((Table?.TableSizeBytes ?? 0) / 2 ** 20, 1),
         loadSeconds: round(loadSeconds, 1),
+        segments: segments.length,
         exportSeconds: round(exportSeconds, 1),
         steps: [figures('plan', [plan]), figures('scan-segment', scans), figures('finish', [finish])],
         output: summariseOutput(manifest.output ?? []),
