@@ -1,9 +1,4 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { dynamodb } from '../aws/clients.ts';
 import { OperationOutcomeError } from '../fhir/operation-outcome.ts';
@@ -13,6 +8,16 @@ import { currentInvocation } from './invocation-context.ts';
 const RETRY_WINDOW_SECONDS = 24 * 60 * 60;
 
 let persistence: DynamoDBPersistenceLayer | undefined;
+
+/**
+ * Powertools idempotency (with its JMESPath engine, a tenth of the FHIR function's bundle), loaded at the first
+ * POST that carries an `X-Request-ID`: the reads and searches most containers serve never evaluate it.
+ */
+const idempotency = () =>
+  Promise.all([
+    import('@aws-lambda-powertools/idempotency'),
+    import('@aws-lambda-powertools/idempotency/dynamodb'),
+  ]);
 
 /**
  * Runs the writes of a POST at most once per client and `X-Request-ID` within 24 hours, with Powertools
@@ -26,6 +31,10 @@ export async function idempotentPost<T = APIGatewayProxyResult>(
 ): Promise<T> {
   const table = process.env.IDEMPOTENCY_TABLE_NAME;
   if (!key.requestId || !table) return run();
+  const [
+    { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent },
+    { DynamoDBPersistenceLayer },
+  ] = await idempotency();
   persistence ??= new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb });
   // With the invocation's context, a retry after a timed-out first attempt runs again instead of waiting 24 hours
   // (and Powertools has no reason to warn in plain text).

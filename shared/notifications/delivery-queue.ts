@@ -1,12 +1,22 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type QueueDefinition, queueConsumedBy } from '../service/queues.ts';
 import type { DeliveryMessage } from './delivery-message.ts';
 
 /** The notification delivery queue, as the queue table declares it. */
 export const deliveryQueue = queueConsumedBy('notification-delivery') as QueueDefinition;
 
-// Made once per process; the sandbox points it at its local SQS endpoint with AWS_ENDPOINT_URL_SQS.
-const sqs = new SQSClient({});
+let loaded:
+  | Promise<typeof import('@aws-sdk/client-sqs') & { sqs: import('@aws-sdk/client-sqs').SQSClient }>
+  | undefined;
+
+/**
+ * The SQS SDK and one client, loaded on first use: the delivery function needs SQS only to put a failed delivery
+ * off (most deliveries succeed), so it does not pay the import at a cold start. The sandbox points the client at
+ * its local SQS endpoint with AWS_ENDPOINT_URL_SQS.
+ */
+function sqsSdk() {
+  loaded ??= import('@aws-sdk/client-sqs').then((sdk) => ({ ...sdk, sqs: new sdk.SQSClient({}) }));
+  return loaded;
+}
 
 /** SendMessageBatch's limit. */
 const BATCH = 10;
@@ -24,6 +34,7 @@ function queueUrl(): string {
  */
 export async function enqueueDeliveries(messages: DeliveryMessage[]): Promise<void> {
   const QueueUrl = queueUrl();
+  const { sqs, SendMessageBatchCommand } = await sqsSdk();
   for (let i = 0; i < messages.length; i += BATCH) {
     const batch = messages.slice(i, i + BATCH);
     const { Failed = [] } = await sqs.send(
@@ -40,6 +51,7 @@ export async function enqueueDeliveries(messages: DeliveryMessage[]): Promise<vo
 
 /** Hides a received message for `seconds` before its next attempt: the backoff between delivery attempts. */
 export async function retryDeliveryLater(receiptHandle: string, seconds: number): Promise<void> {
+  const { sqs, ChangeMessageVisibilityCommand } = await sqsSdk();
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrl(),
