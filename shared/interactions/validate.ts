@@ -1,6 +1,6 @@
 import type { OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { decideRecordAccess } from '../access/access-policy.ts';
-import { isResourceType, typeDefinition } from '../fhir/definitions/r4-definitions.ts';
+import { isResourceType } from '../fhir/definitions/r4-definitions.ts';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../fhir/nhs-number.ts';
 import {
   BadRequestError,

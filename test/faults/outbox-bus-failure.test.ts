@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditFacts } from '#shared/audit/audit-event';
 import { journalItem } from '#shared/record/journal-entry';
 import { commit } from '#shared/record/record-store';
 import { patientPartition } from '#shared/service/table-design';
+import { testAuditFacts } from '../support/fixtures.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';
 import { sandboxFault } from '../support/subscriptions.ts';
@@ -18,15 +18,8 @@ async function busState(): Promise<BusState> {
   return (await fetch(`${sandbox().url}/_sandbox/events`)).json() as Promise<BusState>;
 }
 
-/** The audit of a journal entry the test writes itself. */
-const audit: AuditFacts = {
-  caller: { clientId: 'integration-test', odsCode: 'X26' },
-  purpose: { code: 'TREAT' },
-  interaction: 'create',
-  action: 'C',
-  outcome: '0',
-  patient: nhs,
-};
+/** The audit of the journal entries the test writes itself. */
+const audit = testAuditFacts(nhs);
 
 describe('transactional outbox when the bus fails (sandbox)', () => {
   it('keeps events while the bus fails, and publishes each once it recovers', async () => {

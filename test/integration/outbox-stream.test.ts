@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditFacts } from '#shared/audit/audit-event';
 import { journalItem } from '#shared/record/journal-entry';
 import { commit } from '#shared/record/record-store';
 import { patientPartition } from '#shared/service/table-design';
 import { EVENTUALLY_MS } from '../support/eventually.ts';
+import { testAuditFacts } from '../support/fixtures.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { sandbox } from '../support/sandbox-client.ts';
 
@@ -25,15 +25,8 @@ async function publishedEvent(eventId: string): Promise<BusState['published'][nu
   return (await find()) as BusState['published'][number];
 }
 
-/** The audit of a journal entry the test writes itself. */
-const audit: AuditFacts = {
-  caller: { clientId: 'integration-test', odsCode: 'X26' },
-  purpose: { code: 'TREAT' },
-  interaction: 'create',
-  action: 'C',
-  outcome: '0',
-  patient: nhs,
-};
+/** The audit of the journal entries the test writes itself. */
+const audit = testAuditFacts(nhs);
 
 describe('transactional outbox through the table stream (sandbox)', () => {
   it('publishes the events of a committed journal entry to the bus, with their stable ids', async () => {

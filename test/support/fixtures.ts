@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditFacts } from '#shared/audit/audit-event';
 import { rememberPatientDetail } from './test-patients.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../../shared/fhir-test-cases/examples');
@@ -25,5 +26,17 @@ export function ukPatient(nhs: string, practice = 'A81001', extra: Record<string
     birthDate: '1979-02-28',
     generalPractitioner: [{ reference: `Organization/${practice}` }],
     ...extra,
+  };
+}
+
+/** The audit facts of a journal entry a test writes itself (the outbox tests), for its patient. */
+export function testAuditFacts(nhs: string): AuditFacts {
+  return {
+    caller: { clientId: 'integration-test', odsCode: 'X26' },
+    purpose: { code: 'TREAT' },
+    interaction: 'create',
+    action: 'C',
+    outcome: '0',
+    patient: nhs,
   };
 }
