@@ -2,12 +2,10 @@ import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ExportTableToPointInTimeCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
-import { ensureRecordTable } from '#local/record-table';
 import { startS3Local } from '#local/s3-local';
 import { DEFINITIONS_FOLDER, definitionsFolder } from '#shared/fhir/definitions/definitions-folder';
 import { functions } from '#shared/service/functions';
@@ -20,6 +18,7 @@ import { accessToken } from '../support/access-token.ts';
 import { tmpDir } from '../support/bench-paths.ts';
 import { clinicalResource, nhsNumbers, PRACTICE, patient } from '../support/fixtures.ts';
 import { handlerEnvironment } from '../support/handler-environment.ts';
+import { localRecordTable } from '../support/local-record-table.ts';
 import type { SandboxProcess } from '../support/sandbox-process.ts';
 import { round, summarise } from '../support/stats.ts';
 import { runWorker } from '../support/worker-process.ts';
@@ -102,14 +101,8 @@ export async function measureExport(
   rmSync(s3Dir, { recursive: true, force: true });
   const [ddb, s3] = await Promise.all([startDynamoDbLocal(), startS3Local(s3Dir, [BUCKET])]);
   try {
-    const admin = new DynamoDBClient({
-      endpoint: ddb.endpoint,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await ensureRecordTable(admin, TABLE);
+    const { admin, client } = await localRecordTable(ddb.endpoint, TABLE);
     const nativeExportAnswer = await askForNativeExport(admin);
-    const client = DynamoDBDocumentClient.from(admin);
     const local = {
       AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,

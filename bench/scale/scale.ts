@@ -1,11 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
-import { ensureRecordTable } from '#local/record-table';
 import { currentKey, patientPartition } from '#shared/service/table-design';
 import { accessToken } from '../support/access-token.ts';
 import { clinicalResource, nhsNumbers, PRACTICE, patient } from '../support/fixtures.ts';
 import { handlerEnvironment } from '../support/handler-environment.ts';
+import { localRecordTable } from '../support/local-record-table.ts';
 import type { SandboxProcess } from '../support/sandbox-process.ts';
 import { round, summarise } from '../support/stats.ts';
 import type { StorageWork } from '../support/storage-meter.ts';
@@ -59,13 +58,7 @@ export async function measureScale(
 ): Promise<ScaleFigures> {
   const ddb = await startDynamoDbLocal();
   try {
-    const admin = new DynamoDBClient({
-      endpoint: ddb.endpoint,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await ensureRecordTable(admin, TABLE);
-    const client = DynamoDBDocumentClient.from(admin);
+    const { client } = await localRecordTable(ddb.endpoint, TABLE);
     const token = await accessToken(sandbox.clients, 'gp');
     const env = handlerEnvironment(sandbox, 'fhir', {
       AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
