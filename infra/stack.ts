@@ -22,15 +22,14 @@ import type { IcbConfig } from './config/types.ts';
 import { AccessLogsBucket } from './constructs/access-logs-bucket.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ClientUsagePlans } from './constructs/client-usage-plans.ts';
-import { CursorSecret } from './constructs/cursor-secret.ts';
 import { DocumentsBucket } from './constructs/documents-bucket.ts';
 import { EncryptionKeys } from './constructs/encryption-keys.ts';
 import { EventRules } from './constructs/event-rules.ts';
 import { ExportWorkflow } from './constructs/export-workflow.ts';
+import { GeneratedKey } from './constructs/generated-key.ts';
 import { IdempotencyTable } from './constructs/idempotency-table.ts';
 import { MutualTlsDomain } from './constructs/mutual-tls-domain.ts';
 import { OrganisationRegister } from './constructs/organisation-register.ts';
-import { PseudonymKey } from './constructs/pseudonym-key.ts';
 import { RecordTable } from './constructs/record-table.ts';
 import { API_STAGE_NAME, ServiceApi } from './constructs/service-api.ts';
 import { ServiceEventBus } from './constructs/service-event-bus.ts';
@@ -57,8 +56,8 @@ export class SharedCareRecordStack extends Stack {
   readonly tokenSigningKey: TokenSigningKey;
   readonly recordTable: RecordTable;
   readonly idempotencyTable: IdempotencyTable;
-  readonly cursorSecret: CursorSecret;
-  readonly pseudonymKey: PseudonymKey;
+  readonly cursorSecret: GeneratedKey;
+  readonly pseudonymKey: GeneratedKey;
   readonly accessLogsBucket: AccessLogsBucket;
   readonly documentsBucket: DocumentsBucket;
   readonly eventBus: ServiceEventBus;
@@ -86,8 +85,15 @@ export class SharedCareRecordStack extends Stack {
     });
     this.recordTable = new RecordTable(this, 'Record', { encryptionKey: this.keys.data });
     this.idempotencyTable = new IdempotencyTable(this, 'Idempotency', { encryptionKey: this.keys.data });
-    this.cursorSecret = new CursorSecret(this, 'CursorSecret', { encryptionKey: this.keys.data });
-    this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { encryptionKey: this.keys.data });
+    this.cursorSecret = new GeneratedKey(this, 'CursorSecret', {
+      encryptionKey: this.keys.data,
+      description: 'Shared care record: HMAC key that signs search paging cursors',
+    });
+    this.pseudonymKey = new GeneratedKey(this, 'PseudonymKey', {
+      encryptionKey: this.keys.data,
+      description: 'Shared care record: HMAC key of the pseudonyms in bulk exports (stable across exports)',
+      retain: true,
+    });
     this.accessLogsBucket = new AccessLogsBucket(this, 'AccessLogs', {
       retentionDays: config.auditRetentionDays,
     });
