@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpsView } from '#local/ops-page';
 import type { OpsSnapshot } from '#local/sandbox-metrics';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
 import { EVENTUALLY_MS } from '../support/eventually.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
@@ -13,8 +12,6 @@ import { inpatientEncounter, subscriptionBody } from '../support/subscriptions.t
 import { rememberPatientDetail } from '../support/test-patients.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
-/** Debian's Chromium, which `.ci/run` installs; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test/artifacts');
 // Committed with the docs, to show what the pages look like; rewritten by each run.
 const SCREENSHOTS = resolve('docs/screenshots');
@@ -23,15 +20,15 @@ const OPS_STALE_SCREENSHOT = join(ARTIFACTS, 'ops-page-stale.png');
 const DOCS_SCREENSHOT = join(SCREENSHOTS, 'docs-page.png');
 const DOCS_PATIENT_SCREENSHOT = join(ARTIFACTS, 'docs-patient-operations.png');
 
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium) {
   console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 }
 
 const metricsNow = async () => (await (await fetch(`${sandbox().url}/_ops/metrics.json`)).json()) as OpsView;
 
-describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, in Chromium', () => {
+describe.skipIf(!hasChromium)('the sandbox ops page and supplier docs, in Chromium', () => {
   let browser: BrowserContext;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let before: OpsSnapshot;
   let after: OpsSnapshot;
   // A supplier endpoint that refuses everything: its subscription ends dead-lettered.
@@ -39,21 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
   let deadSubscription: string;
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'scr-chromium-'));
-    // A fresh profile each run; without the background-networking flags Chromium reaches for Google's hosts.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    ({ browser, close: closeBrowser } = await launchChromium({ width: 1400, height: 1000 }));
 
     // Traffic of every kind the page counts: successes, a refusal by the access rules, a 404 and a 401.
     before = await metricsNow();
@@ -90,8 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the sandbox ops page and supplier docs, 
 
   afterAll(async () => {
     await refusing.stop();
-    await browser?.close();
-    rmSync(profile, { recursive: true, force: true });
+    await closeBrowser?.();
   });
 
   it('counts the traffic in the figures the ops page serves', () => {

@@ -1,27 +1,24 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, whose innerText is the text a person sees (visually hidden text left out), not DOM nodes
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PATIENT } from '#local/seed-demo-patient';
 import { documentClient, tableName } from '#shared/aws/clients';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
 import { ukPatient } from '../support/fixtures.ts';
 import { fhirFetch } from '../support/http.ts';
 import { newNhsNumber } from '../support/nhs-numbers.ts';
 import { rememberPatientDetail } from '../support/test-patients.ts';
 import { launchUrl, TEST_PERSON } from '../support/viewer.ts';
 
-/** Debian's Chromium, which `.ci/run` installs; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = resolve('docs/viewer');
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
-if (!existsSync(CHROMIUM)) console.warn(`Skipping the viewer browser tests: ${CHROMIUM} is missing`);
+if (!hasChromium) console.warn(`Skipping the viewer browser tests: ${CHROMIUM} is missing`);
 
 /** No serious or critical accessibility problems on the page as it stands (WCAG 2.2 AA rules). */
 async function expectAccessible(page: Page) {
@@ -57,31 +54,17 @@ async function tabTo(page: Page, selector: string) {
   throw new Error(`${selector} is not reachable with the Tab key`);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the point-of-care viewer, in Chromium', () => {
+describe.skipIf(!hasChromium)('the point-of-care viewer, in Chromium', () => {
   let browser: BrowserContext;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     rememberPatientDetail(DEMO_PATIENT, '900 000 0092', 'Oakley', 'OAKLEY', 'Margaret', TEST_PERSON.name);
-    profile = mkdtempSync(join(tmpdir(), 'scr-viewer-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: DESKTOP,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    ({ browser, close: closeBrowser } = await launchChromium(DESKTOP));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    rmSync(profile, { recursive: true, force: true });
+    await closeBrowser?.();
   });
 
   it('opens the demo record from a launch: banner, alerts first, every section, who recorded what', async () => {
