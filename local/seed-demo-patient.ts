@@ -20,6 +20,19 @@ const snomed = (code: string, display: string) => ({
   text: display,
 });
 const subject = { reference: `Patient/${DEMO_PATIENT}` };
+// Visits at home (district nursing, social care) and what they record about how the patient lives.
+const HOME_HEALTH = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+  code: 'HH',
+  display: 'home health',
+};
+const SOCIAL_HISTORY = [
+  {
+    coding: [
+      { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'social-history' },
+    ],
+  },
+];
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 const DISCHARGE_LETTER = `Northbridge University Hospitals NHS Trust: discharge summary
@@ -179,11 +192,7 @@ function contributions(): [OrganisationRole, Record<string, unknown>][] {
         resourceType: 'Encounter',
         subject,
         status: 'in-progress',
-        class: {
-          system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
-          code: 'HH',
-          display: 'home health',
-        },
+        class: HOME_HEALTH,
         type: [snomed('310031001', 'District nursing service')],
         period: { start: daysAgo(13) },
       },
@@ -206,16 +215,7 @@ function contributions(): [OrganisationRole, Record<string, unknown>][] {
         resourceType: 'Observation',
         subject,
         status: 'final',
-        category: [
-          {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-                code: 'social-history',
-              },
-            ],
-          },
-        ],
+        category: SOCIAL_HISTORY,
         code: snomed('105529008', 'Lives alone'),
         effectiveDateTime: daysAgo(12),
       },
@@ -226,11 +226,7 @@ function contributions(): [OrganisationRole, Record<string, unknown>][] {
         resourceType: 'Encounter',
         subject,
         status: 'in-progress',
-        class: {
-          system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
-          code: 'HH',
-          display: 'home health',
-        },
+        class: HOME_HEALTH,
         type: [snomed('409063005', 'Adult social care assessment')],
         period: { start: daysAgo(10) },
       },
@@ -241,16 +237,7 @@ function contributions(): [OrganisationRole, Record<string, unknown>][] {
         resourceType: 'Observation',
         subject,
         status: 'final',
-        category: [
-          {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-                code: 'social-history',
-              },
-            ],
-          },
-        ],
+        category: SOCIAL_HISTORY,
         code: snomed('224130005', 'Has an unpaid carer'),
         valueString: 'Son visits at weekends',
         effectiveDateTime: daysAgo(9),
