@@ -12,11 +12,11 @@ import { functions } from '#shared/service/functions';
 import { exportWorkflow } from '#shared/service/workflows';
 import { atMost, budgets, type Checked } from '../budgets.ts';
 import { buildLikeLambda } from '../cold-start/bundles.ts';
-import { currentItem, firstVersion } from '../scale/record-items.ts';
+import { FILLER_TYPES, fillerItems } from '../scale/record-items.ts';
 import { loadItems } from '../scale/table-loader.ts';
 import { accessToken } from '../support/access-token.ts';
 import { tmpDir } from '../support/bench-paths.ts';
-import { clinicalResource, nhsNumbers, PRACTICE, patient } from '../support/fixtures.ts';
+import { nhsNumbers } from '../support/fixtures.ts';
 import { handlerEnvironment } from '../support/handler-environment.ts';
 import { localRecordTable } from '../support/local-record-table.ts';
 import type { SandboxProcess } from '../support/sandbox-process.ts';
@@ -79,7 +79,6 @@ export interface ExportFigures {
 const TABLE = 'shared-care-record-export';
 const BUCKET = 'shared-care-record-export-documents';
 /** A filler patient's record: the types a population-health export is mostly about. */
-const FILLER_TYPES = ['Encounter', 'Condition', 'Observation', 'MedicationStatement'] as const;
 
 /**
  * The bulk export part: a DynamoDB Local (in memory) and an S3 server of its own, filler patients loaded to each
@@ -231,15 +230,6 @@ async function askForNativeExport(client: DynamoDBClient): Promise<string> {
   } catch (e) {
     const error = e as Error & { $metadata?: { httpStatusCode?: number } };
     return `${error.name} (${error.$metadata?.httpStatusCode ?? '?'}): ${error.message}`;
-  }
-}
-
-function* fillerItems(numbers: Generator<string>, patients: number): Generator<Record<string, unknown>> {
-  for (let i = 0; i < patients; i++) {
-    const nhs = numbers.next().value as string;
-    yield currentItem(firstVersion(nhs, patient(nhs), PRACTICE));
-    for (const type of FILLER_TYPES)
-      yield currentItem(firstVersion(nhs, clinicalResource[type](nhs), PRACTICE));
   }
 }
 

@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { withServerMeta } from '#shared/record/contributor';
 import { type StoredResource, toCurrentItem } from '#shared/record/record-store';
 import { patientPartition } from '#shared/service/table-design';
+import { clinicalResource, PRACTICE, patient } from '../support/fixtures.ts';
 
 type Item = Record<string, unknown>;
 
@@ -39,4 +40,17 @@ export function sameShape(a: Item, b: Item): boolean {
       .map((k) => `${k}:${typeof i[k]}`)
       .join(',');
   return shape(a) === shape(b);
+}
+
+/** The clinical resources each filler patient carries besides its Patient. */
+export const FILLER_TYPES = ['Observation', 'Condition', 'Encounter', 'MedicationStatement'] as const;
+
+/** The items of `patients` filler patients (a Patient and one of each FILLER_TYPES), in the store's shapes. */
+export function* fillerItems(numbers: Generator<string>, patients: number): Generator<Item> {
+  for (let i = 0; i < patients; i++) {
+    const nhs = numbers.next().value as string;
+    yield currentItem(firstVersion(nhs, patient(nhs), PRACTICE));
+    for (const type of FILLER_TYPES)
+      yield currentItem(firstVersion(nhs, clinicalResource[type](nhs), PRACTICE));
+  }
 }

@@ -9,7 +9,7 @@ import type { SandboxProcess } from '../support/sandbox-process.ts';
 import { round, summarise } from '../support/stats.ts';
 import type { StorageWork } from '../support/storage-meter.ts';
 import { runWorker } from '../support/worker-process.ts';
-import { currentItem, firstVersion, sameShape } from './record-items.ts';
+import { currentItem, FILLER_TYPES, fillerItems, firstVersion, sameShape } from './record-items.ts';
 import type { Probe, ScaleWorkerInput, ScaleWorkerOutput } from './scale-worker.ts';
 import { loadItems } from './table-loader.ts';
 
@@ -38,7 +38,6 @@ export interface ScaleFigures {
 }
 
 const TABLE = 'shared-care-record';
-const FILLER_TYPES = ['Observation', 'Condition', 'Encounter', 'MedicationStatement'] as const;
 
 /**
  * Part 5: a DynamoDB Local of its own (in memory), the same probe patients (registered through the handler,
@@ -132,15 +131,6 @@ export async function measureScale(
     };
   } finally {
     await ddb.stop();
-  }
-}
-
-function* fillerItems(numbers: Generator<string>, patients: number): Generator<Record<string, unknown>> {
-  for (let i = 0; i < patients; i++) {
-    const nhs = numbers.next().value as string;
-    yield currentItem(firstVersion(nhs, patient(nhs), PRACTICE));
-    for (const type of FILLER_TYPES)
-      yield currentItem(firstVersion(nhs, clinicalResource[type](nhs), PRACTICE));
   }
 }
 
